@@ -1,0 +1,318 @@
+//! The command line: clap definitions and the commands scripts use.
+
+mod report;
+mod sample;
+pub mod text;
+
+use std::path::PathBuf;
+
+use chrono::Utc;
+use clap::{Parser, Subcommand};
+
+use crate::error::ModelError;
+use crate::model::{Command, DEFAULT_ASSESSMENT, Editor, GradeEntry, Gradebook, Student};
+use crate::store::{self, FormatError, Store, StoreError};
+
+/// A keyboard-driven terminal gradebook for teachers. Without a command it opens the
+/// interactive gradebook; the commands do the same work from scripts.
+#[derive(Debug, Parser)]
+#[command(name = "gradebook", version, about, long_about = None)]
+pub struct Cli {
+    /// The data file [default: <data dir>/gradebook.postcard]
+    #[arg(long, global = true, env = store::FILE_ENV, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Cmd>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// Add, list, rename or delete courses
+    #[command(subcommand)]
+    Course(CourseCmd),
+    /// Enter or replace a student's grade (the student is added if new)
+    Grade {
+        student: String,
+        /// Points, from 0 to the assessment's max points
+        #[arg(allow_negative_numbers = true)]
+        points: String,
+        /// The assessment [default: the course's only one, created as "Grade" if none]
+        #[arg(long, short)]
+        assessment: Option<String>,
+        /// The course [default: the course last used]
+        #[arg(long, short)]
+        course: Option<String>,
+    },
+    /// Print the class report: final grades, ranks, statistics, top student
+    Report {
+        #[arg(long, short)]
+        course: Option<String>,
+        /// Print one JSON object instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add the tutorial's course "Introduction to Machine Learning" with its grades and
+    /// 30 study-hours observations
+    Sample,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CourseCmd {
+    /// Add a course and make it the one last used
+    Add { name: String },
+    /// List the courses; `*` marks the one last used
+    List,
+    /// Rename a course
+    Rename { old: String, new: String },
+    /// Delete a course and everything in it
+    Delete {
+        name: String,
+        /// Confirm the deletion (required: it cannot be undone from the command line)
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+/// A user error: one line for stderr, exit code 1.
+#[derive(Debug)]
+pub struct Failure(pub String);
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<ModelError> for Failure {
+    fn from(e: ModelError) -> Self {
+        Self(e.to_string())
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Self(e.to_string())
+    }
+}
+
+impl From<FormatError> for Failure {
+    fn from(e: FormatError) -> Self {
+        Self(e.to_string())
+    }
+}
+
+/// The data file the user chose, or the default one.
+pub fn data_path(cli: &Cli) -> Result<PathBuf, Failure> {
+    match &cli.file {
+        Some(p) => Ok(p.clone()),
+        None => Ok(store::default_path()?),
+    }
+}
+
+/// Runs one command. The TUI (no command) is the binary's business.
+pub fn run(path: PathBuf, cmd: Cmd, out: &mut dyn std::io::Write) -> Result<(), Failure> {
+    match cmd {
+        Cmd::Course(CourseCmd::List) => list_courses(&store::load(&path)?, out),
+        Cmd::Report { course, json } => {
+            let book = store::load(&path)?;
+            let c = resolve_course(&book, course.as_deref())?;
+            report::print(&book.courses[c], json, out)
+        }
+        Cmd::Course(CourseCmd::Add { name }) => write(&path, "course add", |ed| {
+            let index = ed.book.courses.len();
+            let course = crate::model::Course::new(name, Utc::now());
+            ed.execute(
+                Command::InsertCourse {
+                    index,
+                    course: Box::new(course),
+                },
+                Utc::now(),
+            )?;
+            ed.book.current = Some(index);
+            Ok(())
+        }),
+        Cmd::Course(CourseCmd::Rename { old, new }) => write(&path, "course rename", |ed| {
+            let course = resolve_course(&ed.book, Some(&old))?;
+            ed.execute(Command::RenameCourse { course, name: new }, Utc::now())?;
+            Ok(())
+        }),
+        Cmd::Course(CourseCmd::Delete { name, yes }) => write(&path, "course delete", |ed| {
+            let index = resolve_course(&ed.book, Some(&name))?;
+            if !yes {
+                let name = &ed.book.courses[index].name;
+                return Err(Failure(format!(
+                    "deleting \"{name}\" removes all its students and grades; add --yes to confirm"
+                )));
+            }
+            ed.execute(Command::RemoveCourse { index }, Utc::now())?;
+            Ok(())
+        }),
+        Cmd::Grade {
+            student,
+            points,
+            assessment,
+            course,
+        } => write(&path, "grade", |ed| {
+            let points = parse_number("points", &points)?;
+            let c = resolve_course(&ed.book, course.as_deref())?;
+            let cmd = grade_command(&ed.book, c, &student, points, assessment.as_deref())?;
+            ed.execute(cmd, Utc::now())?;
+            ed.book.current = Some(c);
+            Ok(())
+        }),
+        Cmd::Sample => write(&path, "sample", |ed| {
+            let course = sample::course(Utc::now()).map_err(Failure)?;
+            let index = ed.book.courses.len();
+            ed.execute(
+                Command::InsertCourse {
+                    index,
+                    course: Box::new(course),
+                },
+                Utc::now(),
+            )?;
+            ed.book.current = Some(index);
+            Ok(())
+        }),
+    }
+}
+
+/// Opens the file as its one writer, makes a change, and saves before returning.
+fn write(
+    path: &std::path::Path,
+    who: &str,
+    change: impl FnOnce(&mut Editor) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let (store, book) = Store::open(path, who)?;
+    let mut editor = Editor::new(book?);
+    change(&mut editor)?;
+    store.save(&editor.book)?;
+    Ok(())
+}
+
+/// Parses a number typed by the user: finite, with a decimal point.
+pub fn parse_number(what: &str, text: &str) -> Result<f64, Failure> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(x),
+        Ok(_) => Err(Failure(format!(
+            "{what} must be a finite number, not \"{text}\""
+        ))),
+        Err(_) => Err(Failure(format!("{what} must be a number, not \"{text}\""))),
+    }
+}
+
+/// The course named, or else the one last used, or else the only one.
+pub fn resolve_course(book: &Gradebook, name: Option<&str>) -> Result<usize, ModelError> {
+    match name {
+        Some(n) => book
+            .find_course(n)
+            .ok_or_else(|| ModelError::UnknownCourse(n.to_string())),
+        None => match (book.current_course(), book.courses.len()) {
+            (Some(c), _) => Ok(c),
+            (None, 0) => Err(ModelError::NoCourse),
+            (None, 1) => Ok(0),
+            (None, _) => Err(ModelError::invalid(
+                "there are several courses: choose one with --course",
+            )),
+        },
+    }
+}
+
+/// The change that gives `student` `points` in an assessment of course `c`, adding the
+/// student, and the default assessment in a course without one, as needed.
+pub fn grade_command(
+    book: &Gradebook,
+    c: usize,
+    student: &str,
+    points: f64,
+    assessment: Option<&str>,
+) -> Result<Command, ModelError> {
+    let course = &book.courses[c];
+    let mut cmds = Vec::new();
+    let a = match (assessment, course.assessments.len()) {
+        (Some(name), _) => course
+            .find_assessment(name)
+            .ok_or_else(|| ModelError::UnknownAssessment(name.to_string()))?,
+        (None, 0) => {
+            cmds.push(Command::InsertAssessment {
+                course: c,
+                index: 0,
+                assessment: crate::model::Assessment::named(DEFAULT_ASSESSMENT),
+                grades: Vec::new(),
+            });
+            0
+        }
+        (None, 1) => 0,
+        (None, _) => {
+            let names: Vec<&str> = course.assessments.iter().map(|a| a.name.as_str()).collect();
+            return Err(ModelError::invalid(format!(
+                "the course has several assessments ({}): choose one with --assessment",
+                names.join(", ")
+            )));
+        }
+    };
+    let s = match course.find_student(student) {
+        Some(s) => s,
+        None => {
+            let index = course.students.len();
+            let student = Student {
+                name: student.to_string(),
+                grades: Vec::new(),
+            };
+            cmds.push(Command::InsertStudent {
+                course: c,
+                index,
+                student,
+            });
+            index
+        }
+    };
+    cmds.push(Command::SetGrade(GradeEntry {
+        course: c,
+        student: s,
+        assessment: a,
+        points: Some(points),
+    }));
+    Ok(if cmds.len() == 1 {
+        cmds.remove(0)
+    } else {
+        Command::Batch(cmds)
+    })
+}
+
+fn list_courses(book: &Gradebook, out: &mut dyn std::io::Write) -> Result<(), Failure> {
+    let current = book.current_course();
+    let rows: Vec<Vec<String>> = book
+        .courses
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            vec![
+                if Some(i) == current {
+                    "*".into()
+                } else {
+                    " ".into()
+                },
+                c.name.clone(),
+                text::count(c.students.len(), "student"),
+                text::count(c.assessments.len(), "assessment"),
+                format!("updated {}", text::local_time(c.last_updated)),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        return emit(
+            out,
+            "No courses yet. Add one with `gradebook course add NAME` or `gradebook sample`.\n",
+        );
+    }
+    emit(
+        out,
+        &text::table(&[], &rows, &[false, false, true, true, false]),
+    )
+}
+
+/// Writes to stdout, turning a closed pipe into a quiet failure.
+pub fn emit(out: &mut dyn std::io::Write, s: &str) -> Result<(), Failure> {
+    out.write_all(s.as_bytes())
+        .map_err(|e| Failure(format!("cannot write the output: {e}")))
+}

@@ -1,0 +1,50 @@
+//! The tutorial's class: five students with one grade each and 30 study-hours observations.
+
+use chrono::{DateTime, Utc};
+
+use crate::model::{Assessment, Course, DEFAULT_ASSESSMENT, Observation, Student};
+
+/// Name of the tutorial's course.
+pub const SAMPLE_COURSE: &str = "Introduction to Machine Learning";
+/// The tutorial's grades.
+pub const SAMPLE_GRADES: [(&str, f64); 5] = [
+    ("Alice", 95.0),
+    ("Bob", 87.0),
+    ("Charlie", 91.0),
+    ("Diana", 84.0),
+    ("Eve", 78.0),
+];
+/// The tutorial's 30 study-hours points, `hours,score`.
+pub const SAMPLE_STUDY_CSV: &str = include_str!("../../assets/study_hours_sample.csv");
+
+/// The tutorial's course, as `gradebook sample` adds it.
+pub fn course(now: DateTime<Utc>) -> Result<Course, String> {
+    let mut course = Course::new(SAMPLE_COURSE, now);
+    course
+        .assessments
+        .push(Assessment::named(DEFAULT_ASSESSMENT));
+    course.students = SAMPLE_GRADES
+        .iter()
+        .map(|(name, g)| Student {
+            name: name.to_string(),
+            grades: vec![Some(*g)],
+        })
+        .collect();
+    course.study = sample_observations()?;
+    Ok(course)
+}
+
+fn sample_observations() -> Result<Vec<Observation>, String> {
+    let mut reader = csv::Reader::from_reader(SAMPLE_STUDY_CSV.as_bytes());
+    reader
+        .deserialize::<(f64, f64)>()
+        .map(|row| {
+            row.map(|(hours, score)| Observation {
+                hours,
+                score,
+                student: None,
+            })
+            .map_err(|e| format!("the built-in sample data is damaged: {e}"))
+        })
+        .collect()
+}

@@ -1,0 +1,32 @@
+//! Errors of the model, each a sentence a teacher can act on.
+
+use thiserror::Error;
+
+/// Why a change to the gradebook was refused. Nothing was changed.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum ModelError {
+    /// The input breaks a rule: a bad name, points out of range...
+    #[error("{0}")]
+    Invalid(String),
+    #[error("there is no course named \"{0}\"")]
+    UnknownCourse(String),
+    #[error("there is no student named \"{0}\"")]
+    UnknownStudent(String),
+    #[error("there is no assessment named \"{0}\"")]
+    UnknownAssessment(String),
+    #[error("a {what} named \"{name}\" already exists")]
+    Duplicate { what: &'static str, name: String },
+    #[error(
+        "there is no course yet: add one with `gradebook course add NAME` or `gradebook sample`"
+    )]
+    NoCourse,
+    /// A command referred to a position that does not exist (a stale selection).
+    #[error("that {0} no longer exists")]
+    Gone(&'static str),
+}
+
+impl ModelError {
+    pub fn invalid(msg: impl Into<String>) -> Self {
+        Self::Invalid(msg.into())
+    }
+}

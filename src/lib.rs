@@ -1,0 +1,11 @@
+//! gradebook: a keyboard-driven terminal gradebook for teachers.
+//!
+//! The domain (`model`, `stats`, `predictor`, `store`, `interop`) knows nothing of the
+//! terminal; `app` and `ui` are the TUI; `cli` the commands for scripts.
+
+pub mod cli;
+pub mod error;
+pub mod model;
+pub mod predictor;
+pub mod stats;
+pub mod store;

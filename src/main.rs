@@ -1,0 +1,21 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use gradebook::cli::{self, Cli};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = cli::data_path(&cli).and_then(|path| match cli.command {
+        Some(cmd) => cli::run(path, cmd, &mut std::io::stdout().lock()),
+        None => Err(cli::Failure(
+            "the interactive gradebook is not built yet".into(),
+        )),
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("gradebook: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,608 @@
+//! Every change to a gradebook is a [`Command`]. [`Gradebook::apply`] validates it, makes it,
+//! and returns the command that undoes it, so undo and redo are exact by construction.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::validate::{check_hours, check_name, check_points, check_positive, check_score};
+use super::{Assessment, Course, Gradebook, Observation, Student, Thresholds, name_key, same_name};
+use crate::error::ModelError;
+use crate::predictor::TrainedModel;
+
+/// One change. Positions are indices, valid in the state the command is applied to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Command {
+    // Courses
+    /// Insert a whole course (with its data) at `index`.
+    InsertCourse {
+        index: usize,
+        course: Box<Course>,
+    },
+    RemoveCourse {
+        index: usize,
+    },
+    RenameCourse {
+        course: usize,
+        name: String,
+    },
+    /// Make a course the one last used.
+    SelectCourse {
+        course: Option<usize>,
+    },
+
+    // Students
+    /// Insert a student (with grades, one per assessment) at `index`.
+    InsertStudent {
+        course: usize,
+        index: usize,
+        student: Student,
+    },
+    RemoveStudent {
+        course: usize,
+        index: usize,
+    },
+    RenameStudent {
+        course: usize,
+        student: usize,
+        name: String,
+    },
+
+    // Assessments
+    /// Insert an assessment at `index` with one grade per student (`grades[s]`).
+    InsertAssessment {
+        course: usize,
+        index: usize,
+        assessment: Assessment,
+        grades: Vec<Option<f64>>,
+    },
+    RemoveAssessment {
+        course: usize,
+        index: usize,
+    },
+    /// Replace name, weight and max points of an assessment.
+    EditAssessment {
+        course: usize,
+        index: usize,
+        assessment: Assessment,
+    },
+
+    // Grades
+    /// Set (or clear, with `None`) the points of one student in one assessment.
+    SetGrade(GradeEntry),
+    SetThresholds {
+        course: usize,
+        thresholds: Thresholds,
+    },
+
+    // Study-hours predictor
+    InsertObservation {
+        course: usize,
+        index: usize,
+        observation: Observation,
+    },
+    RemoveObservation {
+        course: usize,
+        index: usize,
+    },
+    SetModel {
+        course: usize,
+        model: Option<Box<TrainedModel>>,
+    },
+
+    /// Several changes made, and undone, as one: all of them or none.
+    Batch(Vec<Command>),
+}
+
+/// The points of one student in one assessment.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GradeEntry {
+    pub course: usize,
+    pub student: usize,
+    pub assessment: usize,
+    pub points: Option<f64>,
+}
+
+impl Command {
+    /// The course whose content this command changes, whose `last_updated` it sets.
+    /// Course inserts and removals carry their own; batches touch through their parts.
+    fn touched_course(&self) -> Option<usize> {
+        use Command::*;
+        match self {
+            InsertCourse { .. } | RemoveCourse { .. } | SelectCourse { .. } | Batch(_) => None,
+            RenameCourse { course, .. }
+            | InsertStudent { course, .. }
+            | RemoveStudent { course, .. }
+            | RenameStudent { course, .. }
+            | InsertAssessment { course, .. }
+            | RemoveAssessment { course, .. }
+            | EditAssessment { course, .. }
+            | SetThresholds { course, .. }
+            | InsertObservation { course, .. }
+            | RemoveObservation { course, .. }
+            | SetModel { course, .. }
+            | SetGrade(GradeEntry { course, .. }) => Some(*course),
+        }
+    }
+}
+
+impl Gradebook {
+    /// Validates and makes one change at time `now`, setting `last_updated` of the course it
+    /// changes; returns the command that undoes its structure (the caller restores the
+    /// times, see [`Gradebook::stamps`]). On error nothing has changed.
+    pub fn apply(&mut self, cmd: Command, now: DateTime<Utc>) -> Result<Command, ModelError> {
+        let stamps = self.stamps();
+        let result = self.apply_inner(cmd, now);
+        if result.is_err() {
+            self.set_stamps(&stamps);
+        }
+        result
+    }
+
+    /// Every course's `last_updated`, in course order.
+    pub fn stamps(&self) -> Vec<DateTime<Utc>> {
+        self.courses.iter().map(|c| c.last_updated).collect()
+    }
+
+    /// Restores what [`Gradebook::stamps`] returned, for the same list of courses.
+    pub fn set_stamps(&mut self, stamps: &[DateTime<Utc>]) {
+        for (c, t) in self.courses.iter_mut().zip(stamps) {
+            c.last_updated = *t;
+        }
+    }
+
+    fn apply_inner(&mut self, cmd: Command, now: DateTime<Utc>) -> Result<Command, ModelError> {
+        let touched = cmd.touched_course();
+        let inverse = self.apply_structure(cmd, now)?;
+        if let Some(c) = touched.and_then(|c| self.courses.get_mut(c)) {
+            c.last_updated = now;
+        }
+        Ok(inverse)
+    }
+
+    fn apply_structure(&mut self, cmd: Command, now: DateTime<Utc>) -> Result<Command, ModelError> {
+        use Command::*;
+        Ok(match cmd {
+            InsertCourse { index, course } => self.insert_course(index, *course)?,
+            RemoveCourse { index } => self.remove_course(index)?,
+            RenameCourse { course, name } => {
+                let name = check_name("course", &name)?;
+                self.check_unique_course(&name, Some(course))?;
+                let c = self.course_mut(course)?;
+                let old = std::mem::replace(&mut c.name, name);
+                RenameCourse { course, name: old }
+            }
+            SelectCourse { course } => {
+                if let Some(i) = course {
+                    self.course_ref(i)?;
+                }
+                let old = std::mem::replace(&mut self.current, course);
+                SelectCourse { course: old }
+            }
+            InsertStudent {
+                course,
+                index,
+                student,
+            } => {
+                self.course_mut(course)?.insert_student(index, student)?;
+                RemoveStudent { course, index }
+            }
+            RemoveStudent { course, index } => {
+                let c = self.course_mut(course)?;
+                if index >= c.students.len() {
+                    return Err(ModelError::Gone("student"));
+                }
+                let student = c.students.remove(index);
+                InsertStudent {
+                    course,
+                    index,
+                    student,
+                }
+            }
+            RenameStudent {
+                course,
+                student,
+                name,
+            } => {
+                let c = self.course_mut(course)?;
+                let name = check_name("student", &name)?;
+                c.check_unique_student(&name, Some(student))?;
+                let s = c
+                    .students
+                    .get_mut(student)
+                    .ok_or(ModelError::Gone("student"))?;
+                let old = std::mem::replace(&mut s.name, name);
+                RenameStudent {
+                    course,
+                    student,
+                    name: old,
+                }
+            }
+            InsertAssessment {
+                course,
+                index,
+                assessment,
+                grades,
+            } => {
+                self.course_mut(course)?
+                    .insert_assessment(index, assessment, grades)?;
+                RemoveAssessment { course, index }
+            }
+            RemoveAssessment { course, index } => {
+                let c = self.course_mut(course)?;
+                if index >= c.assessments.len() {
+                    return Err(ModelError::Gone("assessment"));
+                }
+                let assessment = c.assessments.remove(index);
+                let grades = c
+                    .students
+                    .iter_mut()
+                    .map(|s| s.grades.remove(index))
+                    .collect();
+                InsertAssessment {
+                    course,
+                    index,
+                    assessment,
+                    grades,
+                }
+            }
+            EditAssessment {
+                course,
+                index,
+                assessment,
+            } => {
+                let c = self.course_mut(course)?;
+                let old = c.edit_assessment(index, assessment)?;
+                EditAssessment {
+                    course,
+                    index,
+                    assessment: old,
+                }
+            }
+            SetGrade(entry) => SetGrade(self.course_mut(entry.course)?.set_grade(entry)?),
+            SetThresholds { course, thresholds } => {
+                check_thresholds(&thresholds)?;
+                let c = self.course_mut(course)?;
+                let old = std::mem::replace(&mut c.thresholds, thresholds);
+                SetThresholds {
+                    course,
+                    thresholds: old,
+                }
+            }
+            InsertObservation {
+                course,
+                index,
+                observation,
+            } => {
+                self.course_mut(course)?
+                    .insert_observation(index, observation)?;
+                RemoveObservation { course, index }
+            }
+            RemoveObservation { course, index } => {
+                let c = self.course_mut(course)?;
+                if index >= c.study.len() {
+                    return Err(ModelError::Gone("observation"));
+                }
+                let observation = c.study.remove(index);
+                InsertObservation {
+                    course,
+                    index,
+                    observation,
+                }
+            }
+            SetModel { course, model } => {
+                let c = self.course_mut(course)?;
+                let old = std::mem::replace(&mut c.model, model.map(|m| *m));
+                SetModel {
+                    course,
+                    model: old.map(Box::new),
+                }
+            }
+            Batch(cmds) => Batch(self.apply_all(cmds, now)?),
+        })
+    }
+
+    /// Applies commands in order; on the first error undoes those already made.
+    fn apply_all(
+        &mut self,
+        cmds: Vec<Command>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Command>, ModelError> {
+        let mut undo = Vec::with_capacity(cmds.len());
+        for cmd in cmds {
+            match self.apply_inner(cmd, now) {
+                Ok(inverse) => undo.push(inverse),
+                Err(e) => {
+                    for inverse in undo.into_iter().rev() {
+                        // Invariant: an inverse applies to the state its command produced.
+                        let _ = self.apply_inner(inverse, now);
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        undo.reverse();
+        Ok(undo)
+    }
+
+    fn course_ref(&self, i: usize) -> Result<&Course, ModelError> {
+        self.courses.get(i).ok_or(ModelError::Gone("course"))
+    }
+
+    fn course_mut(&mut self, i: usize) -> Result<&mut Course, ModelError> {
+        self.courses.get_mut(i).ok_or(ModelError::Gone("course"))
+    }
+
+    fn check_unique_course(&self, name: &str, except: Option<usize>) -> Result<(), ModelError> {
+        match self
+            .courses
+            .iter()
+            .enumerate()
+            .find(|(_, c)| same_name(&c.name, name))
+        {
+            Some((i, _)) if Some(i) != except => Err(ModelError::Duplicate {
+                what: "course",
+                name: name.to_string(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    fn insert_course(&mut self, index: usize, mut course: Course) -> Result<Command, ModelError> {
+        if index > self.courses.len() {
+            return Err(ModelError::Gone("course"));
+        }
+        course.name = check_name("course", &course.name)?;
+        self.check_unique_course(&course.name, None)?;
+        course.validate()?;
+        self.courses.insert(index, course);
+        // Keep "last used" pointing at the same course.
+        if let Some(cur) = self.current.as_mut().filter(|c| **c >= index) {
+            *cur += 1;
+        }
+        Ok(Command::RemoveCourse { index })
+    }
+
+    fn remove_course(&mut self, index: usize) -> Result<Command, ModelError> {
+        if index >= self.courses.len() {
+            return Err(ModelError::Gone("course"));
+        }
+        let course = self.courses.remove(index);
+        let was_current = self.current;
+        self.current = match self.current {
+            Some(c) if c == index => None,
+            Some(c) if c > index => Some(c - 1),
+            other => other,
+        };
+        let insert = Command::InsertCourse {
+            index,
+            course: Box::new(course),
+        };
+        Ok(if was_current == Some(index) {
+            Command::Batch(vec![
+                insert,
+                Command::SelectCourse {
+                    course: Some(index),
+                },
+            ])
+        } else {
+            insert
+        })
+    }
+
+    /// Checks every rule a loaded or imported gradebook must keep.
+    pub fn validate(&self) -> Result<(), ModelError> {
+        for (i, c) in self.courses.iter().enumerate() {
+            if check_name("course", &c.name)? != c.name {
+                return Err(ModelError::invalid("course name has surrounding spaces"));
+            }
+            if self.courses[..i]
+                .iter()
+                .any(|o| same_name(&o.name, &c.name))
+            {
+                return Err(ModelError::Duplicate {
+                    what: "course",
+                    name: c.name.clone(),
+                });
+            }
+            c.validate()?;
+        }
+        if self.current.is_some_and(|c| c >= self.courses.len()) {
+            return Err(ModelError::Gone("course"));
+        }
+        Ok(())
+    }
+}
+
+fn check_thresholds(t: &Thresholds) -> Result<(), ModelError> {
+    let ok = [t.a, t.b, t.c, t.d]
+        .iter()
+        .all(|x| x.is_finite() && (0.0..=100.0).contains(x))
+        && t.a >= t.b
+        && t.b >= t.c
+        && t.c >= t.d;
+    if ok {
+        Ok(())
+    } else {
+        Err(ModelError::invalid(
+            "letter thresholds must be from 0 to 100 with A ≥ B ≥ C ≥ D",
+        ))
+    }
+}
+
+impl Course {
+    fn check_unique_student(&self, name: &str, except: Option<usize>) -> Result<(), ModelError> {
+        match self.find_student(name) {
+            Some(i) if Some(i) != except => Err(ModelError::Duplicate {
+                what: "student",
+                name: name.to_string(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    fn check_unique_assessment(&self, name: &str, except: Option<usize>) -> Result<(), ModelError> {
+        match self.find_assessment(name) {
+            Some(i) if Some(i) != except => Err(ModelError::Duplicate {
+                what: "assessment",
+                name: name.to_string(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    fn insert_student(&mut self, index: usize, mut student: Student) -> Result<(), ModelError> {
+        if index > self.students.len() {
+            return Err(ModelError::Gone("student"));
+        }
+        student.name = check_name("student", &student.name)?;
+        self.check_unique_student(&student.name, None)?;
+        // A new student may come without grades: give them an empty slot per assessment.
+        if student.grades.is_empty() {
+            student.grades = vec![None; self.assessments.len()];
+        }
+        self.check_student_grades(&student)?;
+        self.students.insert(index, student);
+        Ok(())
+    }
+
+    fn check_student_grades(&self, student: &Student) -> Result<(), ModelError> {
+        if student.grades.len() != self.assessments.len() {
+            return Err(ModelError::invalid(format!(
+                "{} has {} grades for {} assessments",
+                student.name,
+                student.grades.len(),
+                self.assessments.len()
+            )));
+        }
+        for (a, g) in self.assessments.iter().zip(&student.grades) {
+            if let Some(p) = g {
+                check_points(*p, a.max_points, &a.name)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn check_assessment(
+        &self,
+        a: &Assessment,
+        except: Option<usize>,
+    ) -> Result<Assessment, ModelError> {
+        let name = check_name("assessment", &a.name)?;
+        self.check_unique_assessment(&name, except)?;
+        check_positive("weight", a.weight)?;
+        check_positive("max points", a.max_points)?;
+        Ok(Assessment {
+            name,
+            weight: a.weight,
+            max_points: a.max_points,
+        })
+    }
+
+    fn insert_assessment(
+        &mut self,
+        index: usize,
+        assessment: Assessment,
+        grades: Vec<Option<f64>>,
+    ) -> Result<(), ModelError> {
+        if index > self.assessments.len() {
+            return Err(ModelError::Gone("assessment"));
+        }
+        let assessment = self.check_assessment(&assessment, None)?;
+        let grades = if grades.is_empty() {
+            vec![None; self.students.len()]
+        } else {
+            grades
+        };
+        if grades.len() != self.students.len() {
+            return Err(ModelError::invalid("one grade per student is needed"));
+        }
+        for p in grades.iter().flatten() {
+            check_points(*p, assessment.max_points, &assessment.name)?;
+        }
+        for (s, g) in self.students.iter_mut().zip(grades) {
+            s.grades.insert(index, g);
+        }
+        self.assessments.insert(index, assessment);
+        Ok(())
+    }
+
+    fn edit_assessment(&mut self, index: usize, new: Assessment) -> Result<Assessment, ModelError> {
+        if index >= self.assessments.len() {
+            return Err(ModelError::Gone("assessment"));
+        }
+        let new = self.check_assessment(&new, Some(index))?;
+        if let Some(s) = self
+            .students
+            .iter()
+            .find(|s| s.grades[index].is_some_and(|p| p > new.max_points))
+        {
+            return Err(ModelError::invalid(format!(
+                "{} has more points than the new maximum of {}",
+                s.name, new.max_points
+            )));
+        }
+        Ok(std::mem::replace(&mut self.assessments[index], new))
+    }
+
+    fn set_grade(&mut self, e: super::GradeEntry) -> Result<super::GradeEntry, ModelError> {
+        let a = self
+            .assessments
+            .get(e.assessment)
+            .ok_or(ModelError::Gone("assessment"))?;
+        if let Some(p) = e.points {
+            check_points(p, a.max_points, &a.name)?;
+        }
+        let s = self
+            .students
+            .get_mut(e.student)
+            .ok_or(ModelError::Gone("student"))?;
+        let old = std::mem::replace(&mut s.grades[e.assessment], e.points);
+        Ok(super::GradeEntry { points: old, ..e })
+    }
+
+    fn insert_observation(&mut self, index: usize, mut o: Observation) -> Result<(), ModelError> {
+        if index > self.study.len() {
+            return Err(ModelError::Gone("observation"));
+        }
+        check_hours(o.hours)?;
+        check_score(o.score)?;
+        if let Some(name) = &o.student {
+            o.student = Some(check_name("student", name)?);
+        }
+        self.study.insert(index, o);
+        Ok(())
+    }
+
+    /// Checks every rule of a course as a whole (for loaded and imported data).
+    pub fn validate(&self) -> Result<(), ModelError> {
+        for (i, a) in self.assessments.iter().enumerate() {
+            let checked = self.check_assessment(a, Some(i))?;
+            if checked.name != a.name {
+                return Err(ModelError::invalid(
+                    "assessment name has surrounding spaces",
+                ));
+            }
+        }
+        let mut seen = std::collections::HashSet::with_capacity(self.students.len());
+        for s in &self.students {
+            if check_name("student", &s.name)? != s.name {
+                return Err(ModelError::invalid("student name has surrounding spaces"));
+            }
+            if !seen.insert(name_key(&s.name)) {
+                return Err(ModelError::Duplicate {
+                    what: "student",
+                    name: s.name.clone(),
+                });
+            }
+            self.check_student_grades(s)?;
+        }
+        for o in &self.study {
+            check_hours(o.hours)?;
+            check_score(o.score)?;
+            if let Some(name) = &o.student {
+                check_name("student", name)?;
+            }
+        }
+        check_thresholds(&self.thresholds)
+    }
+}

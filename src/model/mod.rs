@@ -1,0 +1,208 @@
+//! The teacher's data: courses, students, assessments, grades and study observations.
+//!
+//! Everything here is plain data plus validation. Changes go through [`Command`] and
+//! [`Gradebook::apply`], so that every change can be validated once and undone exactly.
+
+mod command;
+mod history;
+mod validate;
+
+pub use command::{Command, GradeEntry};
+pub use history::Editor;
+pub use validate::{check_hours, check_name, check_points, check_positive, check_score};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::predictor::TrainedModel;
+
+/// Longest name, in characters, a course, student or assessment may have.
+pub const MAX_NAME_CHARS: usize = 100;
+/// Name of the assessment created the first time a grade is entered in an empty course.
+pub const DEFAULT_ASSESSMENT: &str = "Grade";
+
+/// Everything a teacher keeps: the courses and the one last used.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Gradebook {
+    /// Courses in the order the teacher created them.
+    pub courses: Vec<Course>,
+    /// Index of the course last used, the default for commands without `--course`.
+    pub current: Option<usize>,
+}
+
+/// One course: its roster, assessments, grades and study-hours data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Course {
+    pub name: String,
+    /// When anything in this course last changed.
+    pub last_updated: DateTime<Utc>,
+    pub assessments: Vec<Assessment>,
+    /// Students; each has one grade slot per assessment, in the same order.
+    pub students: Vec<Student>,
+    pub thresholds: Thresholds,
+    /// Weekly study hours against test score, the predictor's data.
+    pub study: Vec<Observation>,
+    /// The last trained study-hours model, if any.
+    pub model: Option<TrainedModel>,
+}
+
+/// A graded piece of work: a quiz, an exam...
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assessment {
+    pub name: String,
+    /// Relative weight in the final grade, > 0.
+    pub weight: f64,
+    /// Points for a perfect result, > 0.
+    pub max_points: f64,
+}
+
+/// A student and their points, one slot per assessment of the course.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Student {
+    pub name: String,
+    /// `grades[i]` is the points in `assessments[i]`, `None` when not graded.
+    pub grades: Vec<Option<f64>>,
+}
+
+/// One study-hours data point.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Observation {
+    /// Weekly study hours, 0 to 168.
+    pub hours: f64,
+    /// Test score, 0 to 100.
+    pub score: f64,
+    /// The student this observation belongs to, by name, if any.
+    pub student: Option<String>,
+}
+
+/// Lowest final grade (percent) for each letter; below `d` is F.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Thresholds {
+    pub a: f64,
+    pub b: f64,
+    pub c: f64,
+    pub d: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Self {
+            a: 90.0,
+            b: 80.0,
+            c: 70.0,
+            d: 60.0,
+        }
+    }
+}
+
+impl Thresholds {
+    /// The letter for a final grade in percent.
+    pub fn letter(&self, percent: f64) -> char {
+        if percent >= self.a {
+            'A'
+        } else if percent >= self.b {
+            'B'
+        } else if percent >= self.c {
+            'C'
+        } else if percent >= self.d {
+            'D'
+        } else {
+            'F'
+        }
+    }
+}
+
+impl Assessment {
+    /// An assessment with the defaults: weight 1, 100 points.
+    pub fn named(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            weight: 1.0,
+            max_points: 100.0,
+        }
+    }
+}
+
+impl Course {
+    /// An empty course.
+    pub fn new(name: impl Into<String>, now: DateTime<Utc>) -> Self {
+        Self {
+            name: name.into(),
+            last_updated: now,
+            assessments: Vec::new(),
+            students: Vec::new(),
+            thresholds: Thresholds::default(),
+            study: Vec::new(),
+            model: None,
+        }
+    }
+
+    /// Index of the student with this name, ignoring case and surrounding spaces.
+    pub fn find_student(&self, name: &str) -> Option<usize> {
+        find_by_name(self.students.iter().map(|s| s.name.as_str()), name)
+    }
+
+    /// Index of the assessment with this name, ignoring case and surrounding spaces.
+    pub fn find_assessment(&self, name: &str) -> Option<usize> {
+        find_by_name(self.assessments.iter().map(|a| a.name.as_str()), name)
+    }
+
+    /// A student's final grade in percent: Σ wᵢ·percentᵢ / Σ wᵢ over graded assessments.
+    pub fn final_grade(&self, student: &Student) -> Option<f64> {
+        final_grade(&self.assessments, &student.grades)
+    }
+
+    /// Whether the trained model no longer matches the observations.
+    pub fn model_is_stale(&self) -> bool {
+        self.model
+            .as_ref()
+            .is_some_and(|m| m.fingerprint != crate::predictor::fingerprint(&self.study))
+    }
+}
+
+/// Final grade in percent over the graded assessments, `None` if none is graded.
+pub fn final_grade(assessments: &[Assessment], grades: &[Option<f64>]) -> Option<f64> {
+    let mut weighted = 0.0;
+    let mut weights = 0.0;
+    for (a, g) in assessments.iter().zip(grades) {
+        if let Some(points) = g {
+            weighted += a.weight * (points / a.max_points * 100.0);
+            weights += a.weight;
+        }
+    }
+    (weights > 0.0).then(|| weighted / weights)
+}
+
+/// Case-insensitive name comparison used for uniqueness everywhere.
+pub fn same_name(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim(), b.trim());
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(b);
+    }
+    fold(a).eq(fold(b))
+}
+
+fn fold(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars().flat_map(char::to_lowercase)
+}
+
+/// The key under which two names count as the same: trimmed and lower-cased.
+pub fn name_key(name: &str) -> String {
+    fold(name.trim()).collect()
+}
+
+fn find_by_name<'a>(mut names: impl Iterator<Item = &'a str>, name: &str) -> Option<usize> {
+    names.position(|n| same_name(n, name))
+}
+
+impl Gradebook {
+    /// Index of the course with this name, ignoring case.
+    pub fn find_course(&self, name: &str) -> Option<usize> {
+        find_by_name(self.courses.iter().map(|c| c.name.as_str()), name)
+    }
+
+    /// The course last used, if it still exists.
+    pub fn current_course(&self) -> Option<usize> {
+        self.current.filter(|&i| i < self.courses.len())
+    }
+}

@@ -1,0 +1,88 @@
+//! Crash-safe replacement of a file: same-directory temp file, fsync, rename, fsync of the
+//! directory. Killed at any moment, the target holds either its old or its new bytes.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The steps of a save, in the order they happen. Tests inject faults by step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveStep {
+    Create,
+    Write,
+    SyncFile,
+    Rename,
+    SyncDir,
+}
+
+/// Called before each step; an error it returns fails that step as the real call would.
+pub type Hook<'a> = &'a mut dyn FnMut(SaveStep) -> io::Result<()>;
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// Replaces `target` with `bytes` atomically and durably, mode 0600 whatever the umask.
+/// On error the target is untouched (or, if only the final directory fsync failed, already
+/// replaced) and the temp file is removed.
+pub fn write_atomic(target: &Path, bytes: &[u8], hook: Hook) -> io::Result<()> {
+    let dir = parent_dir(target);
+    let tmp = temp_path(target);
+    let result = write_temp(&tmp, bytes, hook).and_then(|()| {
+        hook(SaveStep::Rename)?;
+        fs::rename(&tmp, target)
+    });
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result?;
+    hook(SaveStep::SyncDir)?;
+    File::open(&dir)?.sync_all()
+}
+
+fn write_temp(tmp: &Path, bytes: &[u8], hook: Hook) -> io::Result<()> {
+    hook(SaveStep::Create)?;
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(tmp)?;
+    // The umask can only remove bits, but may remove the owner's: set them explicitly.
+    file.set_permissions(fs::Permissions::from_mode(0o600))?;
+    hook(SaveStep::Write)?;
+    file.write_all(bytes)?;
+    hook(SaveStep::SyncFile)?;
+    file.sync_all()
+}
+
+/// The directory holding `path` (`.` for a bare file name).
+pub fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn temp_path(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    parent_dir(target).join(format!(".{name}.tmp-{}-{n}", std::process::id()))
+}
+
+/// Creates `dir` and any missing parents with mode 0700, whatever the umask.
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        create_private_dir(parent)?;
+    }
+    match fs::DirBuilder::new().mode(0o700).create(dir) {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+        Ok(()) => fs::set_permissions(dir, fs::Permissions::from_mode(0o700)),
+    }
+}

@@ -1,0 +1,170 @@
+//! The gradebook file: where it lives, how it is read, and how it is saved so that no crash,
+//! fault or second process can lose or corrupt a teacher's data.
+//!
+//! The promises of the file, and the tests that prove each:
+//! 1. atomic and durable save — `atomic::write_atomic`; `tests/store.rs::save_steps_happen_in_order`
+//!    and `killed_writer_leaves_old_or_new_state`;
+//! 2. a failed save leaves the old file byte-identical — `tests/store.rs::failed_save_*`;
+//! 3. corrupt, truncated, foreign or newer files are refused and never changed —
+//!    `tests/store.rs::refused_files_are_left_byte_identical` and `tests/cli.rs::corrupt_file_*`;
+//! 4. one writer at a time — `tests/store.rs::second_writer_is_refused` and
+//!    `tests/cli.rs::second_writer_says_who_holds_the_lock`;
+//! 5. private file and directory — `tests/store.rs::file_and_directory_are_private`;
+//! 6. older versions keep loading — `tests/store.rs::version_1_sample_loads`;
+//! 7. hostile bytes are safe — `tests/store.rs::every_truncation_and_bit_flip_is_refused`.
+
+pub mod atomic;
+pub mod format;
+pub mod lock;
+
+use std::fs;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use crate::model::Gradebook;
+pub use atomic::SaveStep;
+pub use format::FormatError;
+pub use lock::WriterLock;
+
+/// Environment variable that picks the data file, like `--file`.
+pub const FILE_ENV: &str = "GRADEBOOK_FILE";
+
+/// Why the file could not be read, written or locked.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("cannot open {}: {reason}; it was left unchanged", path.display())]
+    Format { path: PathBuf, reason: FormatError },
+    #[error("{} is in use by {holder}; close it there first", path.display())]
+    Locked { path: PathBuf, holder: String },
+    #[error("cannot find a data directory; choose a file with --file or {FILE_ENV}")]
+    NoDataDir,
+}
+
+/// The default data file: `<data dir>/gradebook.postcard`.
+pub fn default_path() -> Result<PathBuf, StoreError> {
+    directories::ProjectDirs::from("", "", "gradebook")
+        .map(|d| d.data_dir().join("gradebook.postcard"))
+        .ok_or(StoreError::NoDataDir)
+}
+
+/// Reads the gradebook at `path` without taking the lock; a missing file is an empty
+/// gradebook. Because saves are atomic renames, a reader always sees a completed save.
+pub fn load(path: &Path) -> Result<Gradebook, StoreError> {
+    let io = |action, source| StoreError::Io {
+        action,
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = match fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Gradebook::default()),
+        Err(e) => return Err(io("read", e)),
+    };
+    let mut bytes = Vec::new();
+    file.take(format::MAX_FILE_LEN + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io("read", e))?;
+    if bytes.len() as u64 > format::MAX_FILE_LEN {
+        let reason = FormatError::Corrupt("it is larger than 1 GiB".into());
+        return Err(StoreError::Format {
+            path: path.to_path_buf(),
+            reason,
+        });
+    }
+    format::decode(&bytes).map_err(|reason| StoreError::Format {
+        path: path.to_path_buf(),
+        reason,
+    })
+}
+
+/// The data file of a writer: holds the lock for as long as it lives.
+#[derive(Debug)]
+pub struct Store {
+    path: PathBuf,
+    _lock: WriterLock,
+}
+
+impl Store {
+    /// Creates the directory if needed (0700), takes the writer lock, then loads.
+    /// `who` says in the lock file what this process is, for a second writer to read.
+    pub fn open(
+        path: &Path,
+        who: &str,
+    ) -> Result<(Self, Result<Gradebook, StoreError>), StoreError> {
+        let dir = atomic::parent_dir(path);
+        atomic::create_private_dir(&dir).map_err(|source| StoreError::Io {
+            action: "create the directory",
+            path: dir,
+            source,
+        })?;
+        let lock = WriterLock::acquire(path, who).map_err(|e| match e {
+            lock::LockError::Held { holder } => StoreError::Locked {
+                path: path.to_path_buf(),
+                holder,
+            },
+            lock::LockError::Io(source) => StoreError::Io {
+                action: "lock",
+                path: lock::lock_path(path),
+                source,
+            },
+        })?;
+        let store = Self {
+            path: path.to_path_buf(),
+            _lock: lock,
+        };
+        let book = load(path);
+        Ok((store, book))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Saves atomically and durably. On error the old file is unchanged.
+    pub fn save(&self, book: &Gradebook) -> Result<(), StoreError> {
+        self.save_with(book, &mut |_| Ok(()))
+    }
+
+    /// [`Store::save`] with a hook called before each step (the seam for fault tests).
+    pub fn save_with(&self, book: &Gradebook, hook: atomic::Hook) -> Result<(), StoreError> {
+        let bytes = format::encode(book).map_err(|reason| StoreError::Format {
+            path: self.path.clone(),
+            reason,
+        })?;
+        atomic::write_atomic(&self.path, &bytes, hook).map_err(|source| StoreError::Io {
+            action: "save",
+            path: self.path.clone(),
+            source,
+        })
+    }
+
+    /// Renames an unreadable file to `<name>.unreadable-<timestamp>` so the teacher can
+    /// start afresh without losing it. Returns the new name.
+    pub fn move_aside(&self) -> Result<PathBuf, StoreError> {
+        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+        let mut name = self.path.as_os_str().to_owned();
+        name.push(format!(".unreadable-{stamp}"));
+        let aside = PathBuf::from(name);
+        if aside.exists() {
+            let source = io::Error::new(io::ErrorKind::AlreadyExists, "that name is taken");
+            return Err(StoreError::Io {
+                action: "move aside to",
+                path: aside,
+                source,
+            });
+        }
+        fs::rename(&self.path, &aside).map_err(|source| StoreError::Io {
+            action: "move aside",
+            path: self.path.clone(),
+            source,
+        })?;
+        Ok(aside)
+    }
+}

@@ -1,0 +1,287 @@
+//! The model: numbers of PRODUCT.md and exact undo/redo.
+
+mod common;
+
+use chrono::Utc;
+use gradebook::cli::grade_command;
+use gradebook::model::{Assessment, Command, Course, Editor, GradeEntry, Gradebook, Student};
+use gradebook::stats::{Report, ranks};
+use proptest::prelude::*;
+
+fn tutorial(extra: &[(&str, f64)]) -> Course {
+    let mut ed = Editor::new(Gradebook::default());
+    let now = Utc::now();
+    let c = Box::new(Course::new("Introduction to Machine Learning", now));
+    ed.execute(
+        Command::InsertCourse {
+            index: 0,
+            course: c,
+        },
+        now,
+    )
+    .unwrap();
+    let grades = [
+        ("Alice", 95.0),
+        ("Bob", 87.0),
+        ("Charlie", 91.0),
+        ("Diana", 84.0),
+        ("Eve", 78.0),
+    ];
+    for (name, points) in grades.iter().chain(extra) {
+        let cmd = grade_command(&ed.book, 0, name, *points, None).unwrap();
+        ed.execute(cmd, now).unwrap();
+    }
+    ed.book.courses.remove(0)
+}
+
+#[test]
+fn tutorial_statistics() {
+    let c = tutorial(&[]);
+    assert_eq!(
+        c.assessments.len(),
+        1,
+        "the first grade creates one assessment"
+    );
+    assert_eq!(c.assessments[0].name, "Grade");
+    let r = Report::of(&c);
+    assert_eq!(r.stats.count, 5);
+    assert_eq!(r.stats.mean, Some(87.0));
+    assert_eq!(r.stats.median, Some(87.0));
+    assert!((r.stats.std_dev.unwrap() - 6.519202405202649).abs() < 1e-12);
+    assert_eq!((r.stats.min, r.stats.max), (Some(78.0), Some(95.0)));
+    assert_eq!(r.top, vec![0]);
+    assert_eq!(r.letters, [2, 2, 1, 0, 0]);
+
+    let c = tutorial(&[("Frank", 89.0), ("Grace", 92.0), ("Hannah", 79.0)]);
+    let r = Report::of(&c);
+    assert_eq!(r.stats.mean, Some(86.875));
+    assert_eq!(r.stats.median, Some(88.0));
+    assert_eq!(c.students[r.top[0]].name, "Alice");
+}
+
+#[test]
+fn regrading_replaces_the_grade() {
+    let c = tutorial(&[("alice", 60.0)]);
+    assert_eq!(c.students.len(), 5, "same student, ignoring case");
+    assert_eq!(c.students[0].grades, vec![Some(60.0)]);
+}
+
+#[test]
+fn weighted_final_grade_skips_ungraded_assessments() {
+    let mut c = Course::new("Physics", Utc::now());
+    c.assessments = vec![
+        Assessment {
+            name: "Quiz".into(),
+            weight: 1.0,
+            max_points: 20.0,
+        },
+        Assessment {
+            name: "Exam".into(),
+            weight: 3.0,
+            max_points: 50.0,
+        },
+        Assessment {
+            name: "Lab".into(),
+            weight: 2.0,
+            max_points: 10.0,
+        },
+    ];
+    let s = Student {
+        name: "Ann".into(),
+        grades: vec![Some(10.0), Some(40.0), None],
+    };
+    // (1·50 + 3·80) / 4 = 72.5
+    assert_eq!(c.final_grade(&s), Some(72.5));
+    let none = Student {
+        name: "Bo".into(),
+        grades: vec![None, None, None],
+    };
+    assert_eq!(c.final_grade(&none), None);
+}
+
+#[test]
+fn competition_ranking_and_ties() {
+    assert_eq!(
+        ranks(&[Some(90.0), Some(95.0), None, Some(95.0), Some(80.0)]),
+        vec![Some(3), Some(1), None, Some(1), Some(4)]
+    );
+    let mut c = tutorial(&[("Zed", 95.0)]);
+    c.students.push(Student {
+        name: "Ungraded".into(),
+        grades: vec![None],
+    });
+    let r = Report::of(&c);
+    assert_eq!(r.top, vec![0, 5], "ties are all listed");
+    assert_eq!(r.stats.count, 6, "a student with no grade is left out");
+}
+
+#[test]
+fn statistics_undefined_for_small_classes() {
+    let mut c = Course::new("Empty", Utc::now());
+    let r = Report::of(&c);
+    assert_eq!(
+        (r.stats.count, r.stats.mean, r.stats.std_dev),
+        (0, None, None)
+    );
+    c.assessments.push(Assessment::named("Grade"));
+    c.students.push(Student {
+        name: "Solo".into(),
+        grades: vec![Some(70.0)],
+    });
+    let r = Report::of(&c);
+    assert_eq!((r.stats.mean, r.stats.std_dev), (Some(70.0), None));
+}
+
+#[test]
+fn letters_follow_the_course_thresholds() {
+    let mut c = Course::new("Art", Utc::now());
+    assert_eq!(
+        [95.0, 90.0, 89.99, 80.0, 70.0, 60.0, 59.9].map(|p| c.thresholds.letter(p)),
+        ['A', 'A', 'B', 'B', 'C', 'D', 'F']
+    );
+    c.thresholds.a = 95.0;
+    assert_eq!(c.thresholds.letter(94.0), 'B');
+}
+
+#[test]
+fn bad_input_changes_nothing() {
+    let mut ed = Editor::new(Gradebook::default());
+    let now = Utc::now();
+    ed.execute(
+        Command::InsertCourse {
+            index: 0,
+            course: Box::new(tutorial(&[])),
+        },
+        now,
+    )
+    .unwrap();
+    let before = ed.book.clone();
+    let bad = [
+        Command::RenameStudent {
+            course: 0,
+            student: 0,
+            name: "  ".into(),
+        },
+        Command::RenameStudent {
+            course: 0,
+            student: 0,
+            name: "BOB".into(),
+        },
+        Command::RenameStudent {
+            course: 0,
+            student: 0,
+            name: "a\u{7}b".into(),
+        },
+        Command::RenameStudent {
+            course: 0,
+            student: 0,
+            name: "x".repeat(101),
+        },
+        Command::SetGrade(GradeEntry {
+            course: 0,
+            student: 0,
+            assessment: 0,
+            points: Some(100.5),
+        }),
+        Command::SetGrade(GradeEntry {
+            course: 0,
+            student: 0,
+            assessment: 0,
+            points: Some(f64::NAN),
+        }),
+        Command::SetGrade(GradeEntry {
+            course: 0,
+            student: 9,
+            assessment: 0,
+            points: Some(1.0),
+        }),
+        Command::EditAssessment {
+            course: 0,
+            index: 0,
+            assessment: Assessment {
+                name: "Grade".into(),
+                weight: 0.0,
+                max_points: 100.0,
+            },
+        },
+        Command::EditAssessment {
+            course: 0,
+            index: 0,
+            assessment: Assessment {
+                name: "Grade".into(),
+                weight: 1.0,
+                max_points: 90.0,
+            },
+        },
+        Command::Batch(vec![
+            Command::RemoveStudent {
+                course: 0,
+                index: 0,
+            },
+            Command::RemoveStudent {
+                course: 0,
+                index: 99,
+            },
+        ]),
+    ];
+    for cmd in bad {
+        assert!(
+            ed.execute(cmd.clone(), Utc::now()).is_err(),
+            "{cmd:?} should be refused"
+        );
+        assert_eq!(ed.book, before, "{cmd:?} changed something");
+    }
+    assert!(!ed.can_redo());
+}
+
+#[test]
+fn names_are_trimmed_and_any_unicode() {
+    let mut ed = Editor::new(Gradebook::default());
+    let now = Utc::now();
+    ed.execute(
+        Command::InsertCourse {
+            index: 0,
+            course: Box::new(Course::new("  日本語 ", now)),
+        },
+        now,
+    )
+    .unwrap();
+    assert_eq!(ed.book.courses[0].name, "日本語");
+    let cmd = grade_command(&ed.book, 0, "  Zoë 😀 ", 50.0, None).unwrap();
+    ed.execute(cmd, now).unwrap();
+    assert_eq!(ed.book.courses[0].students[0].name, "Zoë 😀");
+    assert!(ed.book.courses[0].find_student("ZOË 😀").is_some());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Undo walks back through every earlier state exactly; redo walks forward again.
+    #[test]
+    fn undo_and_redo_restore_exact_states(
+        start in common::gradebook(),
+        cmds in prop::collection::vec(common::command(), 1..25),
+        times in prop::collection::vec(0i64..4_000_000_000, 25),
+    ) {
+        let mut ed = Editor::new(start.clone());
+        let mut states = vec![start];
+        for (cmd, t) in cmds.into_iter().zip(times) {
+            let before = ed.book.clone();
+            match ed.execute(cmd, common::time(t, 0)) {
+                Ok(()) => states.push(ed.book.clone()),
+                Err(_) => prop_assert_eq!(&ed.book, &before),
+            }
+            prop_assert!(ed.book.validate().is_ok());
+        }
+        for expected in states.iter().rev().skip(1) {
+            prop_assert!(ed.undo().unwrap());
+            prop_assert_eq!(&ed.book, expected);
+        }
+        prop_assert!(!ed.undo().unwrap());
+        for expected in states.iter().skip(1) {
+            prop_assert!(ed.redo().unwrap());
+            prop_assert_eq!(&ed.book, expected);
+        }
+        prop_assert!(!ed.redo().unwrap());
+    }
+}
