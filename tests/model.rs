@@ -1,4 +1,5 @@
 //! The model: numbers of PRODUCT.md and exact undo/redo.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
