@@ -30,6 +30,9 @@ pub enum Cmd {
     /// Add, list, rename or delete courses
     #[command(subcommand)]
     Course(CourseCmd),
+    /// Add or list the assessments (quiz, exam...) of a course
+    #[command(subcommand)]
+    Assessment(AssessmentCmd),
     /// Enter or replace a student's grade (the student is added if new)
     Grade {
         student: String,
@@ -70,6 +73,27 @@ pub enum CourseCmd {
         /// Confirm the deletion (required: it cannot be undone from the command line)
         #[arg(long)]
         yes: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AssessmentCmd {
+    /// Add an assessment
+    Add {
+        name: String,
+        /// Relative weight in the final grade
+        #[arg(long, short, default_value = "1", allow_negative_numbers = true)]
+        weight: String,
+        /// Points for a perfect result
+        #[arg(long, short, default_value = "100", allow_negative_numbers = true)]
+        max_points: String,
+        #[arg(long, short)]
+        course: Option<String>,
+    },
+    /// List the assessments with their weights and max points
+    List {
+        #[arg(long, short)]
+        course: Option<String>,
     },
 }
 
@@ -145,6 +169,38 @@ pub fn run(path: PathBuf, cmd: Cmd, out: &mut dyn std::io::Write) -> Result<(), 
                 )));
             }
             ed.execute(Command::RemoveCourse { index }, Utc::now())?;
+            Ok(())
+        }),
+        Cmd::Assessment(AssessmentCmd::List { course }) => {
+            let book = store::load(&path)?;
+            list_assessments(
+                &book.courses[resolve_course(&book, course.as_deref())?],
+                out,
+            )
+        }
+        Cmd::Assessment(AssessmentCmd::Add {
+            name,
+            weight,
+            max_points,
+            course,
+        }) => write(&path, "assessment add", |ed| {
+            let weight = parse_number("weight", &weight)?;
+            let max_points = parse_number("max points", &max_points)?;
+            let c = resolve_course(&ed.book, course.as_deref())?;
+            let index = ed.book.courses[c].assessments.len();
+            let assessment = crate::model::Assessment {
+                name,
+                weight,
+                max_points,
+            };
+            let cmd = Command::InsertAssessment {
+                course: c,
+                index,
+                assessment,
+                grades: Vec::new(),
+            };
+            ed.execute(cmd, Utc::now())?;
+            ed.book.current = Some(c);
             Ok(())
         }),
         Cmd::Grade {
@@ -308,6 +364,37 @@ fn list_courses(book: &Gradebook, out: &mut dyn std::io::Write) -> Result<(), Fa
     emit(
         out,
         &text::table(&[], &rows, &[false, false, true, true, false]),
+    )
+}
+
+fn list_assessments(
+    course: &crate::model::Course,
+    out: &mut dyn std::io::Write,
+) -> Result<(), Failure> {
+    if course.assessments.is_empty() {
+        return emit(
+            out,
+            "No assessments yet. Add one with `gradebook assessment add NAME`.\n",
+        );
+    }
+    let rows: Vec<Vec<String>> = course
+        .assessments
+        .iter()
+        .map(|a| {
+            vec![
+                a.name.clone(),
+                format!("{}", a.weight),
+                format!("{}", a.max_points),
+            ]
+        })
+        .collect();
+    emit(
+        out,
+        &text::table(
+            &["Assessment", "Weight", "Max points"],
+            &rows,
+            &[false, true, true],
+        ),
     )
 }
 

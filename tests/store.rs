@@ -1,0 +1,336 @@
+//! The file's promises (PRODUCT.md "The file"), each with a test that fails without it.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::fs;
+use std::io;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command as Process, Stdio};
+use std::time::{Duration, Instant};
+
+use gradebook::model::Gradebook;
+use gradebook::store::format::{self, FormatError, HEADER_LEN, MAGIC, VERSION};
+use gradebook::store::{self, SaveStep, Store, StoreError};
+use proptest::prelude::*;
+
+const V1_SAMPLE: &str = "tests/data/gradebook-v1.postcard";
+
+fn sample_book() -> Gradebook {
+    store::load(Path::new(V1_SAMPLE)).unwrap()
+}
+
+fn temp_file() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gradebook.postcard");
+    (dir, path)
+}
+
+/// A complete file around any body, with a correct checksum, to reach the decoder.
+fn file_with_body(version: u16, body: &[u8]) -> Vec<u8> {
+    let mut out = MAGIC.to_vec();
+    out.extend_from_slice(&version.to_le_bytes());
+    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    out.extend_from_slice(body);
+    let crc = crc32fast::hash(&out);
+    out.extend_from_slice(&crc.to_le_bytes());
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Any gradebook survives encode → decode, and encodes again to the same bytes.
+    #[test]
+    fn round_trip_is_byte_exact(book in common::gradebook()) {
+        let bytes = format::encode(&book).unwrap();
+        let back = format::decode(&bytes).unwrap();
+        prop_assert_eq!(&back, &book);
+        prop_assert_eq!(format::encode(&back).unwrap(), bytes);
+    }
+
+    /// Hostile bytes, even with a valid header and checksum, give an error or a valid
+    /// gradebook, never a panic.
+    #[test]
+    fn arbitrary_bodies_never_panic(body in prop::collection::vec(any::<u8>(), 0..400)) {
+        if let Ok(book) = format::decode(&file_with_body(VERSION, &body)) {
+            prop_assert!(book.validate().is_ok());
+        }
+    }
+}
+
+/// Promise 6: files of format version 1 keep loading, and this build writes them alike.
+#[test]
+fn version_1_sample_loads() {
+    let bytes = fs::read(V1_SAMPLE).unwrap();
+    let book = format::decode(&bytes).unwrap();
+    let names: Vec<&str> = book.courses.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["Introduction to Machine Learning", "Physics 物理"]);
+    let ml = &book.courses[0];
+    assert_eq!(ml.students.len(), 8);
+    assert_eq!(ml.study.len(), 30);
+    let physics = &book.courses[1];
+    assert_eq!(physics.assessments.len(), 2);
+    assert_eq!(physics.assessments[1].weight, 3.0);
+    assert_eq!(
+        format::encode(&book).unwrap(),
+        bytes,
+        "version 1 is still what we write"
+    );
+}
+
+/// Promise 1: temp file in the same directory, fsync, rename, fsync of the directory.
+#[test]
+fn save_steps_happen_in_order() {
+    let (dir, path) = temp_file();
+    let (store, book) = Store::open(&path, "test").unwrap();
+    assert_eq!(book.unwrap(), Gradebook::default());
+    let mut steps = Vec::new();
+    let mut seen_temp = false;
+    store
+        .save_with(&sample_book(), &mut |step| {
+            if step == SaveStep::Rename {
+                // The new bytes sit, complete, in a temp file beside the target.
+                seen_temp = fs::read_dir(dir.path())
+                    .unwrap()
+                    .any(|e| e.unwrap().file_name().to_string_lossy().contains(".tmp-"));
+            }
+            steps.push(step);
+            Ok(())
+        })
+        .unwrap();
+    use SaveStep::*;
+    assert_eq!(steps, [Create, Write, SyncFile, Rename, SyncDir]);
+    assert!(seen_temp);
+    assert_eq!(store::load(&path).unwrap(), sample_book());
+    assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+}
+
+fn leftovers(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect()
+}
+
+/// Promise 2: a save failing at any step, with any error, leaves the old file
+/// byte-identical and no temp file; the state is still in memory and a retry succeeds.
+#[test]
+fn failed_save_leaves_the_old_file_byte_identical() {
+    let errors = [28, 13, 5]; // ENOSPC, EACCES, EIO
+    use SaveStep::*;
+    for step in [Create, Write, SyncFile, Rename] {
+        for errno in errors {
+            let (dir, path) = temp_file();
+            let (store, _) = Store::open(&path, "test").unwrap();
+            store.save(&Gradebook::default()).unwrap();
+            let old = fs::read(&path).unwrap();
+            let book = sample_book();
+            let err = store
+                .save_with(&book, &mut |s| {
+                    if s == step {
+                        Err(io::Error::from_raw_os_error(errno))
+                    } else {
+                        Ok(())
+                    }
+                })
+                .unwrap_err();
+            assert!(matches!(err, StoreError::Io { .. }), "{step:?}: {err}");
+            assert_eq!(fs::read(&path).unwrap(), old, "{step:?} errno {errno}");
+            assert_eq!(leftovers(dir.path()), Vec::<String>::new(), "{step:?}");
+            store.save(&book).unwrap();
+            assert_eq!(store::load(&path).unwrap(), book, "the retry saves");
+        }
+    }
+}
+
+/// A failed directory fsync comes after the rename: the new state is in place but may not
+/// be durable, so the error is still reported and the save retried.
+#[test]
+fn failed_directory_sync_is_reported() {
+    let (_dir, path) = temp_file();
+    let (store, _) = Store::open(&path, "test").unwrap();
+    let book = sample_book();
+    let result = store.save_with(&book, &mut |s| {
+        if s == SaveStep::SyncDir {
+            Err(io::Error::from_raw_os_error(5))
+        } else {
+            Ok(())
+        }
+    });
+    assert!(result.is_err());
+    assert_eq!(store::load(&path).unwrap(), book);
+}
+
+/// Promise 3: corrupt, truncated, foreign and newer-version files are refused with a clear
+/// reason, and neither opening nor a later save attempt changes them.
+#[test]
+fn refused_files_are_left_byte_identical() {
+    let good = fs::read(V1_SAMPLE).unwrap();
+    let mut flipped = good.clone();
+    flipped[40] ^= 0x10;
+    let mut newer = good.clone();
+    newer[8..10].copy_from_slice(&(VERSION + 1).to_le_bytes());
+    let cases: Vec<(&str, Vec<u8>, fn(&FormatError) -> bool)> = vec![
+        ("corrupt", flipped, |e| matches!(e, FormatError::Corrupt(_))),
+        ("truncated", good[..good.len() - 10].to_vec(), |e| {
+            matches!(e, FormatError::Truncated { .. })
+        }),
+        (
+            "foreign",
+            b"\x80\x04\x95 a pickle, not ours".to_vec(),
+            |e| matches!(e, FormatError::NotOurs),
+        ),
+        ("empty", Vec::new(), |e| {
+            matches!(e, FormatError::Truncated { .. })
+        }),
+        ("newer", newer, |e| {
+            matches!(e, FormatError::NewerVersion(_))
+        }),
+    ];
+    for (what, bytes, expected) in cases {
+        let (_dir, path) = temp_file();
+        fs::write(&path, &bytes).unwrap();
+        let (_store, book) = Store::open(&path, "test").unwrap();
+        match book {
+            Err(StoreError::Format { reason, .. }) => {
+                assert!(expected(&reason), "{what}: {reason}")
+            }
+            other => panic!("{what}: expected a format error, got {other:?}"),
+        }
+        assert_eq!(fs::read(&path).unwrap(), bytes, "{what} was changed");
+    }
+}
+
+/// A file whose contents decode but break the rules (duplicate names...) is refused too.
+#[test]
+fn invalid_data_is_refused() {
+    let mut book = sample_book();
+    let twin = book.courses[0].students[0].clone();
+    book.courses[0].students.push(twin);
+    let body = postcard::to_stdvec(&book).unwrap();
+    let err = format::decode(&file_with_body(VERSION, &body)).unwrap_err();
+    assert!(matches!(err, FormatError::Invalid(_)), "{err}");
+}
+
+/// Promise 7: every truncation and every single-bit flip is a typed error, never a panic.
+#[test]
+fn every_truncation_and_bit_flip_is_refused() {
+    let good = fs::read(V1_SAMPLE).unwrap();
+    for len in 0..good.len() {
+        assert!(format::decode(&good[..len]).is_err(), "truncated to {len}");
+    }
+    for byte in 0..good.len() {
+        for bit in 0..8 {
+            let mut bad = good.clone();
+            bad[byte] ^= 1 << bit;
+            assert!(format::decode(&bad).is_err(), "bit {bit} of byte {byte}");
+        }
+    }
+    // Past the checksum: flips inside the body with a recomputed CRC reach the decoder.
+    let body = &good[HEADER_LEN..good.len() - 4];
+    for byte in 0..body.len() {
+        for bit in 0..8 {
+            let mut bad = body.to_vec();
+            bad[byte] ^= 1 << bit;
+            let _ = format::decode(&file_with_body(VERSION, &bad));
+        }
+    }
+}
+
+/// Promise 7: a length prefix claiming a huge list allocates nothing of that size.
+#[test]
+fn huge_length_prefixes_are_refused_without_allocating() {
+    // Body: a list of u64::MAX courses (varint), then nothing.
+    let mut body = vec![0xff; 9];
+    body.push(0x01);
+    let err = format::decode(&file_with_body(VERSION, &body)).unwrap_err();
+    assert!(matches!(err, FormatError::Corrupt(_)), "{err}");
+    // Header: a body length of u64::MAX.
+    let mut file = MAGIC.to_vec();
+    file.extend_from_slice(&VERSION.to_le_bytes());
+    file.extend_from_slice(&u64::MAX.to_le_bytes());
+    let err = format::decode(&file).unwrap_err();
+    assert!(matches!(err, FormatError::Truncated { .. }), "{err}");
+    // A course whose name claims 2^62 bytes.
+    let mut body = vec![1];
+    body.extend_from_slice(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40]);
+    assert!(format::decode(&file_with_body(VERSION, &body)).is_err());
+}
+
+/// Promise 4: one writer at a time; the second is told who holds the lock; readers are
+/// not blocked and see the last completed save.
+#[test]
+fn second_writer_is_refused() {
+    let (_dir, path) = temp_file();
+    let (store, _) = Store::open(&path, "session one").unwrap();
+    store.save(&sample_book()).unwrap();
+    let err = Store::open(&path, "two").unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, StoreError::Locked { .. }), "{msg}");
+    assert!(
+        msg.contains("session one") && msg.contains(&format!("pid {}", std::process::id())),
+        "{msg}"
+    );
+    assert_eq!(
+        store::load(&path).unwrap(),
+        sample_book(),
+        "a reader needs no lock"
+    );
+    drop(store);
+    assert!(
+        Store::open(&path, "two").is_ok(),
+        "the lock is released on drop"
+    );
+}
+
+/// Promise 4: the lock dies with its process, even one killed with SIGKILL.
+#[test]
+fn lock_dies_with_a_killed_holder() {
+    let (_dir, path) = temp_file();
+    let mut child = Process::new(std::env::current_exe().unwrap())
+        .args(["--exact", "hold_lock_helper", "--ignored", "--nocapture"])
+        .env("HOLD_LOCK", &path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while Store::open(&path, "test").is_ok() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the helper never took the lock"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert!(Store::open(&path, "test").is_ok());
+}
+
+/// Not a test: the process `lock_dies_with_a_killed_holder` starts to hold the lock.
+#[test]
+#[ignore]
+fn hold_lock_helper() {
+    let Some(path) = std::env::var_os("HOLD_LOCK") else {
+        return;
+    };
+    let _held = Store::open(Path::new(&path), "helper").unwrap();
+    std::thread::sleep(Duration::from_secs(60));
+}
+
+/// Promise 5 (in-process part): the file and the lock file are 0600, new directories 0700.
+#[test]
+fn file_and_directory_are_private() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new/nested/gradebook.postcard");
+    let (store, _) = Store::open(&path, "test").unwrap();
+    store.save(&sample_book()).unwrap();
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&path), 0o600);
+    assert_eq!(mode(&store::lock::lock_path(&path)), 0o600);
+    assert_eq!(mode(path.parent().unwrap()), 0o700);
+    assert_eq!(mode(&dir.path().join("new")), 0o700);
+}
