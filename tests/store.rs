@@ -173,7 +173,8 @@ fn refused_files_are_left_byte_identical() {
     flipped[40] ^= 0x10;
     let mut newer = good.clone();
     newer[8..10].copy_from_slice(&(VERSION + 1).to_le_bytes());
-    let cases: Vec<(&str, Vec<u8>, fn(&FormatError) -> bool)> = vec![
+    type Check = fn(&FormatError) -> bool;
+    let cases: Vec<(&str, Vec<u8>, Check)> = vec![
         ("corrupt", flipped, |e| matches!(e, FormatError::Corrupt(_))),
         ("truncated", good[..good.len() - 10].to_vec(), |e| {
             matches!(e, FormatError::Truncated { .. })
