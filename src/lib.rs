@@ -3,9 +3,12 @@
 //! The domain (`model`, `stats`, `predictor`, `store`, `interop`) knows nothing of the
 //! terminal; `app` and `ui` are the TUI; `cli` the commands for scripts.
 
+pub mod app;
 pub mod cli;
 pub mod error;
 pub mod model;
 pub mod predictor;
+pub mod sample;
 pub mod stats;
 pub mod store;
+pub mod ui;

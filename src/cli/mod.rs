@@ -1,7 +1,6 @@
 //! The command line: clap definitions and the commands scripts use.
 
 mod report;
-mod sample;
 pub mod text;
 
 use std::path::PathBuf;
@@ -217,7 +216,7 @@ pub fn run(path: PathBuf, cmd: Cmd, out: &mut dyn std::io::Write) -> Result<(), 
             Ok(())
         }),
         Cmd::Sample => write(&path, "sample", |ed| {
-            let course = sample::course(Utc::now()).map_err(Failure)?;
+            let course = crate::sample::course(Utc::now()).map_err(Failure)?;
             let index = ed.book.courses.len();
             ed.execute(
                 Command::InsertCourse {
@@ -245,15 +244,8 @@ fn write(
     Ok(())
 }
 
-/// Parses a number typed by the user: finite, with a decimal point.
-pub fn parse_number(what: &str, text: &str) -> Result<f64, Failure> {
-    match text.trim().parse::<f64>() {
-        Ok(x) if x.is_finite() => Ok(x),
-        Ok(_) => Err(Failure(format!(
-            "{what} must be a finite number, not \"{text}\""
-        ))),
-        Err(_) => Err(Failure(format!("{what} must be a number, not \"{text}\""))),
-    }
+fn parse_number(what: &str, text: &str) -> Result<f64, Failure> {
+    Ok(crate::model::parse_number(what, text)?)
 }
 
 /// The course named, or else the one last used, or else the only one.

@@ -9,7 +9,9 @@ mod validate;
 
 pub use command::{Command, GradeEntry};
 pub use history::Editor;
-pub use validate::{check_hours, check_name, check_points, check_positive, check_score};
+pub use validate::{
+    check_hours, check_name, check_points, check_positive, check_score, fmt_num, parse_number,
+};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -76,6 +76,20 @@ pub fn check_score(score: f64) -> Result<(), ModelError> {
     Ok(())
 }
 
+/// Parses a number typed by the user: finite, with a decimal point.
+pub fn parse_number(what: &str, text: &str) -> Result<f64, ModelError> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(x),
+        Ok(_) => Err(ModelError::invalid(format!(
+            "{what} must be a finite number, not \"{text}\""
+        ))),
+        Err(_) => Err(ModelError::invalid(format!(
+            "{what} must be a number, not \"{}\"",
+            text.trim()
+        ))),
+    }
+}
+
 /// A number as a teacher would write it: no trailing `.0`, shortest exact digits.
 pub fn fmt_num(x: f64) -> String {
     format!("{x}")

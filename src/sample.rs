@@ -15,7 +15,7 @@ pub const SAMPLE_GRADES: [(&str, f64); 5] = [
     ("Eve", 78.0),
 ];
 /// The tutorial's 30 study-hours points, `hours,score`.
-pub const SAMPLE_STUDY_CSV: &str = include_str!("../../assets/study_hours_sample.csv");
+pub const SAMPLE_STUDY_CSV: &str = include_str!("../assets/study_hours_sample.csv");
 
 /// The tutorial's course, as `gradebook sample` adds it.
 pub fn course(now: DateTime<Utc>) -> Result<Course, String> {

@@ -1,0 +1,655 @@
+//! The interactive gradebook in the Elm Architecture: [`App`] is the model, [`Action`] the
+//! message, [`App::update`] the only place state changes, `crate::ui::view` the view, and
+//! [`App::handle_key`] a pure mapping from keys to actions through [`keymap::KEYS`].
+
+mod actions;
+pub mod form;
+pub mod keymap;
+mod predictor;
+
+use std::cell::Cell;
+use std::io;
+use std::time::Duration;
+
+use chrono::{DateTime, Local, Utc};
+use crossterm::event::{self, Event, KeyEvent, KeyEventKind};
+use tui_input::Input;
+
+use crate::model::{Command, Editor, Gradebook};
+use crate::stats::Report;
+use crate::store::Store;
+pub use form::{Form, FormKind};
+use keymap::Context;
+
+/// The screens, in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Gradebook,
+    Statistics,
+    Predictor,
+    Courses,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 4] = [
+        Screen::Gradebook,
+        Screen::Statistics,
+        Screen::Predictor,
+        Screen::Courses,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Screen::Gradebook => "Gradebook",
+            Screen::Statistics => "Statistics",
+            Screen::Predictor => "Predictor",
+            Screen::Courses => "Courses",
+        }
+    }
+
+    /// Title for narrow terminals.
+    pub fn short_title(self) -> &'static str {
+        match self {
+            Screen::Gradebook => "Grades",
+            Screen::Statistics => "Stats",
+            Screen::Predictor => "Model",
+            Screen::Courses => "Courses",
+        }
+    }
+
+    fn step(self, by: isize) -> Screen {
+        let i = Self::ALL.iter().position(|s| *s == self).unwrap_or(0) as isize;
+        Self::ALL[(i + by).rem_euclid(Self::ALL.len() as isize) as usize]
+    }
+}
+
+/// Everything the user can ask for. Keys map to these through the key table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    // The application
+    /// Leave, saving anything not yet saved.
+    Quit,
+    /// Show the keys.
+    Help,
+    NextScreen,
+    PrevScreen,
+    /// Close a form, popup or filter; on a screen, clear the filter.
+    Cancel,
+
+    // Moving
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+
+    // Changing data
+    /// Add a student, course or observation, depending on the screen.
+    Add,
+    /// Edit the selection: rename, or enter a grade.
+    Edit,
+    /// Ask to delete the selection.
+    Delete,
+    /// The user confirmed a pending delete.
+    Confirm,
+    AddAssessment,
+    EditAssessment,
+    DeleteAssessment,
+    ClearGrade,
+    Undo,
+    Redo,
+    /// Add the tutorial's course.
+    LoadSample,
+    /// Make the selected course the current one.
+    Open,
+    /// Fit the study-hours model of the current course.
+    Train,
+    /// Ask for study hours and predict a score.
+    Predict,
+
+    // Viewing
+    /// Start typing a filter on student names.
+    Filter,
+    /// Roster order, then by name, then by final grade.
+    CycleSort,
+
+    // Forms and the filter
+    /// A key typed into the focused text field.
+    Input(KeyEvent),
+    NextField,
+    PrevField,
+    Submit,
+
+    // Unreadable file
+    /// Rename the unreadable file and start with an empty gradebook.
+    MoveAside,
+}
+
+/// How keys are read right now.
+#[derive(Debug, Clone)]
+pub enum Mode {
+    Normal,
+    Help,
+    /// A destructive action waits for `y`.
+    Confirm(Pending),
+    Form(Form),
+    /// Typing the student filter.
+    Filter,
+    /// The data file could not be read; nothing is written until it is moved aside.
+    Recover {
+        reason: String,
+    },
+}
+
+/// A delete waiting for confirmation, with what it would remove.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pending {
+    Student(usize),
+    Assessment(usize),
+    Course(usize),
+    Observation(usize),
+}
+
+/// Order of the students on the Gradebook screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Roster,
+    Name,
+    Final,
+}
+
+impl Sort {
+    pub fn label(self) -> &'static str {
+        match self {
+            Sort::Roster => "roster order",
+            Sort::Name => "name",
+            Sort::Final => "final grade",
+        }
+    }
+}
+
+/// How the last message to the user should look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Success,
+    Warning,
+    Error,
+}
+
+/// Whether the file holds every change.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SaveState {
+    /// Nothing changed since the file was opened.
+    Opened,
+    Saved(DateTime<Local>),
+    /// The last save failed; it is retried.
+    Failed(String),
+}
+
+/// The clock, injectable so screens can be tested for exact text.
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    System,
+    Fixed(DateTime<Utc>),
+}
+
+impl Clock {
+    pub fn now(self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Fixed(t) => t,
+        }
+    }
+}
+
+/// What the screens show of the current course, recomputed only when the data, the course,
+/// the sort or the filter change, never on a mere cursor move.
+#[derive(Debug, Clone, Default)]
+pub struct View {
+    /// The course shown.
+    pub course: Option<usize>,
+    /// Roster indices of the students shown, in display order.
+    pub order: Vec<usize>,
+    pub report: Report,
+}
+
+/// The state of the interactive gradebook.
+pub struct App {
+    /// The teacher's data and its undo history.
+    pub editor: Editor,
+    /// The file changes are saved to; `None` when running without one (tests).
+    store: Option<Store>,
+    /// The screen shown.
+    pub screen: Screen,
+    /// How keys are read.
+    pub mode: Mode,
+    /// Selected display row on the Gradebook screen.
+    pub row: usize,
+    /// Selected column on the Gradebook screen: 0 is the name, `i + 1` assessment `i`.
+    pub col: usize,
+    /// Selected course on the Courses screen.
+    pub course_row: usize,
+    /// Selected observation on the Predictor screen.
+    pub obs_row: usize,
+    pub sort: Sort,
+    /// Student-name filter on the Gradebook screen.
+    pub filter: Input,
+    /// Cached order and statistics of the current course.
+    pub view: View,
+    /// Whether the file holds every change.
+    pub save: SaveState,
+    /// The last message to the user.
+    pub message: Option<(Tone, String)>,
+    /// Set when the user asked to leave and nothing is left unsaved.
+    pub should_quit: bool,
+    pub clock: Clock,
+    /// First row drawn on the Gradebook grid, kept by the view so scrolling is smooth.
+    pub grid_offset: Cell<usize>,
+    /// Rows that fit in the last drawn table, for page up and down.
+    pub page: Cell<usize>,
+    /// The last prediction asked for on the Predictor screen.
+    pub prediction: Option<crate::predictor::Prediction>,
+    /// A change is not yet in the file.
+    unsaved: bool,
+}
+
+impl App {
+    /// An app over `book`, saving to `store` if given.
+    pub fn new(book: Gradebook, store: Option<Store>, clock: Clock) -> Self {
+        let mut book = book;
+        if book.current_course().is_none() && !book.courses.is_empty() {
+            book.current = Some(0);
+        }
+        let mut app = Self {
+            editor: Editor::new(book),
+            store,
+            screen: Screen::Gradebook,
+            mode: Mode::Normal,
+            row: 0,
+            col: 0,
+            course_row: 0,
+            obs_row: 0,
+            sort: Sort::Roster,
+            filter: Input::default(),
+            view: View::default(),
+            save: SaveState::Opened,
+            message: None,
+            should_quit: false,
+            clock,
+            grid_offset: Cell::new(0),
+            page: Cell::new(10),
+            prediction: None,
+            unsaved: false,
+        };
+        app.course_row = app.editor.book.current.unwrap_or(0);
+        app.refresh();
+        app
+    }
+
+    /// An app whose file could not be read: it shows why and offers to move it aside.
+    pub fn recovering(store: Store, reason: String, clock: Clock) -> Self {
+        let mut app = Self::new(Gradebook::default(), Some(store), clock);
+        app.mode = Mode::Recover { reason };
+        app
+    }
+
+    /// Runs until the user quits. The caller sets up and restores the terminal.
+    pub fn run(mut self, terminal: &mut ratatui::DefaultTerminal) -> io::Result<()> {
+        while !self.should_quit {
+            terminal.draw(|frame| crate::ui::view(&self, frame))?;
+            if event::poll(Duration::from_secs(2))? {
+                if let Event::Key(key) = event::read()?
+                    && key.kind != KeyEventKind::Release
+                {
+                    self.dispatch(self.handle_key(key));
+                }
+            } else {
+                self.retry_save();
+            }
+        }
+        Ok(())
+    }
+
+    /// The course shown, if there is one.
+    pub fn course(&self) -> Option<&crate::model::Course> {
+        self.view
+            .course
+            .and_then(|c| self.editor.book.courses.get(c))
+    }
+
+    /// The key-table context for the current mode.
+    pub fn context(&self) -> Context {
+        match self.mode {
+            Mode::Normal | Mode::Confirm(_) => Context::Global,
+            Mode::Help => Context::Help,
+            Mode::Form(_) => Context::Form,
+            Mode::Filter => Context::Filter,
+            Mode::Recover { .. } => Context::Recover,
+        }
+    }
+
+    /// What a key means now. Pure: reads the mode and the key table, changes nothing.
+    pub fn handle_key(&self, key: KeyEvent) -> Option<Action> {
+        if let Mode::Confirm(_) = self.mode {
+            let yes = key.code == crossterm::event::KeyCode::Char('y') && key.modifiers.is_empty();
+            return Some(if yes { Action::Confirm } else { Action::Cancel });
+        }
+        let context = self.context();
+        let found = keymap::lookup(context, self.screen, key);
+        match context {
+            Context::Form | Context::Filter => found.or(Some(Action::Input(key))),
+            _ => found,
+        }
+    }
+
+    /// Applies an action and any follow-up it produces.
+    pub fn dispatch(&mut self, action: Option<Action>) {
+        let mut next = action;
+        while let Some(action) = next {
+            next = self.update(action);
+        }
+    }
+
+    /// The only place the state changes.
+    pub fn update(&mut self, action: Action) -> Option<Action> {
+        if matches!(self.mode, Mode::Recover { .. }) {
+            return self.update_recover(action);
+        }
+        if let Mode::Form(_) = self.mode {
+            return self.update_form(action);
+        }
+        if let Mode::Filter = self.mode {
+            return self.update_filter(action);
+        }
+        if let Mode::Confirm(_) = self.mode {
+            return self.update_confirm(action);
+        }
+        if let Mode::Help = self.mode {
+            match action {
+                Action::Quit => return self.quit(),
+                _ => self.mode = Mode::Normal,
+            }
+            return None;
+        }
+        self.update_normal(action)
+    }
+
+    fn update_normal(&mut self, action: Action) -> Option<Action> {
+        self.message = None;
+        match action {
+            Action::Quit => return self.quit(),
+            Action::Help => self.mode = Mode::Help,
+            Action::NextScreen => self.screen = self.screen.step(1),
+            Action::PrevScreen => self.screen = self.screen.step(-1),
+            Action::Cancel => self.clear_filter(),
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Home
+            | Action::End => self.move_rows(action),
+            Action::Left => self.col = self.col.saturating_sub(1),
+            Action::Right => {
+                let columns = self.course().map_or(0, |c| c.assessments.len());
+                self.col = (self.col + 1).min(columns);
+            }
+            Action::Undo => self.undo_redo(true),
+            Action::Redo => self.undo_redo(false),
+            Action::Filter if self.course().is_some() => self.mode = Mode::Filter,
+            Action::CycleSort => self.cycle_sort(),
+            Action::LoadSample => self.load_sample(),
+            Action::Open => self.open_course(),
+            Action::Add => self.start_add(),
+            Action::Edit => self.start_edit(),
+            Action::Delete => self.ask_delete(),
+            Action::AddAssessment => self.start_assessment_form(None),
+            Action::EditAssessment => self.start_edit_assessment(),
+            Action::DeleteAssessment => self.ask_delete_assessment(),
+            Action::ClearGrade => self.clear_grade(),
+            Action::Train => self.train(),
+            Action::Predict => self.start_query(),
+            _ => {}
+        }
+        None
+    }
+
+    fn update_recover(&mut self, action: Action) -> Option<Action> {
+        match action {
+            Action::Quit => self.should_quit = true,
+            Action::MoveAside => match self.store.as_ref().map(Store::move_aside) {
+                Some(Ok(aside)) => {
+                    self.mode = Mode::Normal;
+                    self.say(
+                        Tone::Success,
+                        format!("The old file is now {}; starting empty.", aside.display()),
+                    );
+                }
+                Some(Err(e)) => self.say(Tone::Error, format!("Could not move it aside: {e}")),
+                None => self.mode = Mode::Normal,
+            },
+            _ => {}
+        }
+        None
+    }
+
+    fn update_filter(&mut self, action: Action) -> Option<Action> {
+        match action {
+            Action::Quit => return self.quit(),
+            Action::Submit => self.mode = Mode::Normal,
+            Action::Cancel => {
+                self.mode = Mode::Normal;
+                self.clear_filter();
+            }
+            Action::Input(key) => {
+                if let Some(req) = tui_input::backend::crossterm::to_input_request(&Event::Key(key))
+                {
+                    self.filter.handle(req);
+                    self.row = 0;
+                    self.refresh();
+                }
+            }
+            _ => {}
+        }
+        None
+    }
+
+    fn clear_filter(&mut self) {
+        if !self.filter.value().is_empty() {
+            self.filter.reset();
+            self.refresh();
+        }
+    }
+
+    fn cycle_sort(&mut self) {
+        self.sort = match self.sort {
+            Sort::Roster => Sort::Name,
+            Sort::Name => Sort::Final,
+            Sort::Final => Sort::Roster,
+        };
+        self.refresh();
+        self.say(Tone::Info, format!("Sorted by {}", self.sort.label()));
+    }
+
+    fn move_rows(&mut self, action: Action) {
+        let (len, row) = match self.screen {
+            Screen::Gradebook => (self.view.order.len(), &mut self.row),
+            Screen::Courses => (self.editor.book.courses.len(), &mut self.course_row),
+            Screen::Predictor => (
+                self.course().map_or(0, |c| c.study.len()),
+                &mut self.obs_row,
+            ),
+            Screen::Statistics => return,
+        };
+        let page = self.page.get().max(1);
+        let last = len.saturating_sub(1);
+        *row = match action {
+            Action::Up => row.saturating_sub(1),
+            Action::Down => (*row + 1).min(last),
+            Action::PageUp => row.saturating_sub(page),
+            Action::PageDown => (*row + page).min(last),
+            Action::Home => 0,
+            _ => last,
+        };
+    }
+
+    /// Shows a message in the status line.
+    pub fn say(&mut self, tone: Tone, text: impl Into<String>) {
+        self.message = Some((tone, text.into()));
+    }
+
+    /// Makes a change, then refreshes what is shown and saves. Returns the error, if any,
+    /// for a form to show inline.
+    fn execute(&mut self, cmd: Command) -> Result<(), String> {
+        match self.editor.execute(cmd, self.clock.now()) {
+            Ok(()) => {
+                self.changed();
+                Ok(())
+            }
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    fn undo_redo(&mut self, undo: bool) {
+        let result = if undo {
+            self.editor.undo()
+        } else {
+            self.editor.redo()
+        };
+        let word = if undo { "undo" } else { "redo" };
+        match result {
+            Ok(true) => {
+                self.changed();
+                let done = if undo { "Undone" } else { "Redone" };
+                self.say(Tone::Success, done);
+            }
+            Ok(false) => self.say(Tone::Info, format!("Nothing to {word}")),
+            Err(e) => self.say(Tone::Error, format!("Cannot {word}: {e}")),
+        }
+    }
+
+    /// After any change of data: recompute the view and save.
+    fn changed(&mut self) {
+        self.unsaved = true;
+        self.refresh();
+        self.save_now();
+    }
+
+    fn save_now(&mut self) {
+        if matches!(self.mode, Mode::Recover { .. }) {
+            return;
+        }
+        let Some(store) = &self.store else {
+            self.unsaved = false;
+            return;
+        };
+        match store.save(&self.editor.book) {
+            Ok(()) => {
+                self.unsaved = false;
+                self.save = SaveState::Saved(self.clock.now().with_timezone(&Local));
+            }
+            Err(e) => self.save = SaveState::Failed(e.to_string()),
+        }
+    }
+
+    /// Called when idle: tries again to save a change the last save could not.
+    pub fn retry_save(&mut self) {
+        if self.unsaved {
+            self.save_now();
+        }
+    }
+
+    fn quit(&mut self) -> Option<Action> {
+        if self.unsaved {
+            self.save_now();
+        }
+        if self.unsaved && !matches!(self.message, Some((Tone::Warning, _))) {
+            self.say(
+                Tone::Warning,
+                "Changes are NOT SAVED. Press q again to quit anyway, or fix the problem.",
+            );
+            return None;
+        }
+        self.should_quit = true;
+        None
+    }
+
+    /// Whether some change is not yet in the file.
+    pub fn has_unsaved(&self) -> bool {
+        self.unsaved
+    }
+
+    /// Recomputes the order and statistics of the current course and keeps the
+    /// selections within bounds.
+    pub fn refresh(&mut self) {
+        let book = &self.editor.book;
+        let course = book.current_course();
+        let (order, report) = match course.map(|c| &book.courses[c]) {
+            Some(c) => {
+                let report = Report::of(c);
+                (
+                    display_order(c, &report, self.sort, self.filter.value()),
+                    report,
+                )
+            }
+            None => (Vec::new(), Report::default()),
+        };
+        let columns = course.map_or(0, |c| book.courses[c].assessments.len());
+        let observations = course.map_or(0, |c| book.courses[c].study.len());
+        self.row = self.row.min(order.len().saturating_sub(1));
+        self.col = self.col.min(columns);
+        self.course_row = self.course_row.min(book.courses.len().saturating_sub(1));
+        self.obs_row = self.obs_row.min(observations.saturating_sub(1));
+        self.view = View {
+            course,
+            order,
+            report,
+        };
+    }
+}
+
+/// The students to show, filtered by name and sorted.
+fn display_order(
+    course: &crate::model::Course,
+    report: &Report,
+    sort: Sort,
+    filter: &str,
+) -> Vec<usize> {
+    let needle = crate::model::name_key(filter);
+    let mut order: Vec<usize> = (0..course.students.len())
+        .filter(|&i| {
+            needle.is_empty() || crate::model::name_key(&course.students[i].name).contains(&needle)
+        })
+        .collect();
+    match sort {
+        Sort::Roster => {}
+        Sort::Name => {
+            order.sort_by_cached_key(|&i| crate::model::name_key(&course.students[i].name))
+        }
+        Sort::Final => order.sort_by(|&a, &b| {
+            let (fa, fb) = (report.finals[a], report.finals[b]);
+            fb.is_some()
+                .cmp(&fa.is_some())
+                .then(fb.unwrap_or(0.0).total_cmp(&fa.unwrap_or(0.0)))
+        }),
+    }
+    order
+}
+
+/// Opens the data file as its one writer and runs the interactive gradebook on the
+/// terminal, which is restored on exit and on panic. A file in use is refused before
+/// anything is drawn; an unreadable one is offered to be moved aside.
+pub fn start(path: &std::path::Path) -> Result<(), crate::cli::Failure> {
+    use crate::store::StoreError;
+    let (store, book) = Store::open(path, "interactive session")?;
+    let app = match book {
+        Ok(book) => App::new(book, Some(store), Clock::System),
+        Err(e @ StoreError::Format { .. }) => App::recovering(store, e.to_string(), Clock::System),
+        Err(e) => return Err(e.into()),
+    };
+    ratatui::run(|terminal| app.run(terminal))
+        .map_err(|e| crate::cli::Failure(format!("the terminal failed: {e}")))
+}

@@ -1,0 +1,92 @@
+//! The Predictor screen's actions: observations, training, queries.
+
+use super::{App, Form, FormKind, Mode, Tone};
+use crate::model::{Command, Observation, check_hours, parse_number};
+use crate::predictor;
+
+impl App {
+    pub(super) fn start_add_observation(&mut self) {
+        let fields = [
+            ("Hours", String::new()),
+            ("Score", String::new()),
+            ("Student (optional)", String::new()),
+        ];
+        self.mode = Mode::Form(Form::new(
+            FormKind::AddObservation,
+            "Add an observation",
+            &fields,
+        ));
+    }
+
+    pub(super) fn start_query(&mut self) {
+        if self.course().and_then(|c| c.model.as_ref()).is_none() {
+            self.say(Tone::Info, "Train the model first: press t");
+            return;
+        }
+        let hours = self
+            .prediction
+            .map(|p| crate::model::fmt_num(p.hours))
+            .unwrap_or_default();
+        self.mode = Mode::Form(Form::new(
+            FormKind::Query,
+            "Predict a score",
+            &[("Weekly study hours", hours)],
+        ));
+    }
+
+    pub(super) fn train(&mut self) {
+        let Some((c, course)) = self.view.course.zip(self.course()) else {
+            return;
+        };
+        match predictor::fit(&course.study, self.clock.now()) {
+            Ok(model) => {
+                let summary = format!("Trained on {} observations: R² {:.3}", model.n, model.r2);
+                match self.execute(Command::SetModel {
+                    course: c,
+                    model: Some(Box::new(model)),
+                }) {
+                    Ok(()) => self.say(Tone::Success, summary),
+                    Err(e) => self.say(Tone::Error, e),
+                }
+            }
+            Err(e) => self.say(Tone::Error, format!("Cannot train: {e}")),
+        }
+    }
+
+    pub(super) fn submit_predictor(&mut self, form: &Form) -> Result<(), String> {
+        let c = self.view.course.unwrap_or(0);
+        let err = |e: crate::error::ModelError| e.to_string();
+        match form.kind {
+            FormKind::AddObservation => {
+                let hours = parse_number("study hours", form.value(0)).map_err(err)?;
+                check_hours(hours).map_err(err)?;
+                let score = parse_number("test score", form.value(1)).map_err(err)?;
+                let student = Some(form.value(2).trim().to_string()).filter(|s| !s.is_empty());
+                let index = self.course().map_or(0, |c| c.study.len());
+                let observation = Observation {
+                    hours,
+                    score,
+                    student,
+                };
+                self.execute(Command::InsertObservation {
+                    course: c,
+                    index,
+                    observation,
+                })?;
+                self.obs_row = index;
+                self.mode = Mode::Normal;
+            }
+            _ => {
+                let hours = parse_number("study hours", form.value(0)).map_err(err)?;
+                check_hours(hours).map_err(err)?;
+                let model = self
+                    .course()
+                    .and_then(|c| c.model.as_ref())
+                    .ok_or("train the model first")?;
+                self.prediction = Some(model.predict(hours));
+                self.mode = Mode::Normal;
+            }
+        }
+        Ok(())
+    }
+}
