@@ -459,3 +459,67 @@ proptest! {
         prop_assert!(app.editor.book.validate().is_ok());
     }
 }
+
+// ---- The file behind the app ----
+
+#[test]
+fn unreadable_file_is_moved_aside_before_anything_is_written() {
+    utc();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gradebook.postcard");
+    std::fs::write(&path, b"garbage, not a gradebook").unwrap();
+    let (store, book) = gradebook::store::Store::open(&path, "test").unwrap();
+    let reason = book.unwrap_err().to_string();
+    let mut app = App::recovering(store, reason, clock());
+    let screen = format!("{}", render(&app, 80, 24).backend());
+    assert!(
+        screen.contains("it is not a") && screen.contains("m move it aside"),
+        "{screen}"
+    );
+    press(&mut app, "aL\n");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        b"garbage, not a gradebook",
+        "nothing written before the move"
+    );
+    press(&mut app, "m");
+    assert!(matches!(app.mode, Mode::Normal));
+    let aside: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".unreadable-"))
+        .collect();
+    assert_eq!(aside.len(), 1);
+    assert_eq!(
+        std::fs::read(&aside[0]).unwrap(),
+        b"garbage, not a gradebook"
+    );
+    press(&mut app, "L");
+    assert_eq!(gradebook::store::load(&path).unwrap(), app.editor.book);
+}
+
+#[test]
+fn failed_save_says_not_saved_and_is_retried() {
+    utc();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gradebook.postcard");
+    let (store, book) = gradebook::store::Store::open(&path, "test").unwrap();
+    let mut app = App::new(book.unwrap(), Some(store), clock());
+    // A directory where the file should go makes every save fail, even as root.
+    std::fs::create_dir(&path).unwrap();
+    press(&mut app, "L");
+    assert!(matches!(app.save, gradebook::app::SaveState::Failed(_)));
+    let screen = format!("{}", render(&app, 80, 24).backend());
+    assert!(screen.contains("NOT SAVED"), "{screen}");
+    press(&mut app, "q");
+    assert!(
+        !app.should_quit,
+        "quitting with unsaved changes needs a second q"
+    );
+    std::fs::remove_dir(&path).unwrap();
+    app.retry_save();
+    assert!(matches!(app.save, gradebook::app::SaveState::Saved(_)));
+    assert_eq!(gradebook::store::load(&path).unwrap(), app.editor.book);
+    press(&mut app, "q");
+    assert!(app.should_quit);
+}

@@ -1,0 +1,185 @@
+//! The real binary in a pseudo-terminal: keys in, screen out, data on disk.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+/// A running `gradebook` on an 80×24 pseudo-terminal.
+struct Session {
+    screen: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+}
+
+impl Session {
+    fn start(file: &Path) -> Self {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(assert_cmd::cargo::cargo_bin("gradebook"));
+        cmd.arg("--file");
+        cmd.arg(file);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("GRADEBOOK_FILE");
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
+        let sink = Arc::clone(&screen);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        let writer = pair.master.take_writer().unwrap();
+        // Keep the master open for the child's lifetime.
+        std::mem::forget(pair.master);
+        Self {
+            screen,
+            writer,
+            child,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the screen shows `text`.
+    fn wait_for(&self, text: &str) {
+        let start = Instant::now();
+        while !self.contents().contains(text) {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "never saw {text:?} on:\n{}",
+                self.contents()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Types keys, pausing so that Esc is not read as the start of an escape sequence.
+    fn keys(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
+    fn wait_exit(&mut self) {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "gradebook exited with {status:?}");
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "gradebook did not quit"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+fn report(file: &Path) -> serde_json::Value {
+    let out = assert_cmd::Command::cargo_bin("gradebook")
+        .unwrap()
+        .env_remove("GRADEBOOK_FILE")
+        .arg("--file")
+        .arg(file)
+        .args(["report", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn keys_change_the_file_and_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gradebook.postcard");
+
+    let mut s = Session::start(&file);
+    s.wait_for("Welcome to gradebook");
+    s.keys("L");
+    s.wait_for("Alice");
+    s.keys("a");
+    s.wait_for("Add a student");
+    s.keys("Frank\r");
+    s.wait_for("Frank");
+    s.keys("l");
+    s.keys("e");
+    s.wait_for("Frank · Grade");
+    s.keys("89\r");
+    s.wait_for("89.0");
+    // Another terminal sees every change while the session is still open.
+    let r = report(&file);
+    let frank = r["students"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "Frank")
+        .unwrap();
+    assert_eq!(frank["final"], 89.0);
+    // Delete Bob (row 2), confirm, then undo it.
+    s.keys("gj");
+    s.keys("d");
+    s.wait_for("Delete student Bob");
+    s.keys("y");
+    s.wait_for("Deleted student Bob");
+    assert_eq!(report(&file)["students"].as_array().unwrap().len(), 5);
+    s.keys("u");
+    s.wait_for("Undone");
+    s.keys("q");
+    s.wait_exit();
+
+    let r = report(&file);
+    let names: Vec<&str> = r["students"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Alice", "Bob", "Charlie", "Diana", "Eve", "Frank"]);
+
+    let mut s = Session::start(&file);
+    s.wait_for("Frank");
+    assert!(s.contents().contains("89"), "{}", s.contents());
+    s.keys("\x03"); // Ctrl-C
+    s.wait_exit();
+}
+
+#[test]
+fn a_file_in_use_is_refused_before_drawing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gradebook.postcard");
+    let (_held, _) = gradebook::store::Store::open(&file, "interactive session").unwrap();
+    let mut s = Session::start(&file);
+    s.wait_for("in use by gradebook interactive session");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = s.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(start.elapsed() < Duration::from_secs(5));
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert_eq!(status.exit_code(), 1);
+}
