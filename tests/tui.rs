@@ -137,7 +137,7 @@ fn no_key_is_bound_twice_in_one_context() {
 fn help_lists_every_labelled_key_of_the_screen() {
     let mut app = sample_app();
     press(&mut app, "?");
-    assert!(matches!(app.mode, Mode::Help));
+    assert!(matches!(app.mode, Mode::Help(0)));
     let screen = format!("{}", render(&app, 80, 40).backend());
     for b in KEYS.iter().filter(|b| !b.label.is_empty()) {
         if matches!(

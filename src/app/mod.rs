@@ -132,7 +132,8 @@ pub enum Action {
 #[derive(Debug, Clone)]
 pub enum Mode {
     Normal,
-    Help,
+    /// The key list, scrolled down by this many lines.
+    Help(u16),
     /// A destructive action waits for `y`.
     Confirm(Pending),
     Form(Form),
@@ -325,7 +326,7 @@ impl App {
     pub fn context(&self) -> Context {
         match self.mode {
             Mode::Normal | Mode::Confirm(_) => Context::Global,
-            Mode::Help => Context::Help,
+            Mode::Help(_) => Context::Help,
             Mode::Form(_) => Context::Form,
             Mode::Filter => Context::Filter,
             Mode::Recover { .. } => Context::Recover,
@@ -368,9 +369,11 @@ impl App {
         if let Mode::Confirm(_) = self.mode {
             return self.update_confirm(action);
         }
-        if let Mode::Help = self.mode {
+        if let Mode::Help(scroll) = &mut self.mode {
             match action {
                 Action::Quit => return self.quit(),
+                Action::Down => *scroll = scroll.saturating_add(1),
+                Action::Up => *scroll = scroll.saturating_sub(1),
                 _ => self.mode = Mode::Normal,
             }
             return None;
@@ -382,7 +385,7 @@ impl App {
         self.message = None;
         match action {
             Action::Quit => return self.quit(),
-            Action::Help => self.mode = Mode::Help,
+            Action::Help => self.mode = Mode::Help(0),
             Action::NextScreen => self.screen = self.screen.step(1),
             Action::PrevScreen => self.screen = self.screen.step(-1),
             Action::Cancel => self.clear_filter(),

@@ -38,7 +38,7 @@ pub fn view(app: &App, frame: &mut Frame) {
     draw_message(app, frame, message);
     draw_status(app, frame, status);
     match &app.mode {
-        Mode::Help => popup::help(app, frame),
+        Mode::Help(scroll) => popup::help(app, *scroll, frame),
         Mode::Confirm(p) => popup::confirm(&app.describe(p), frame),
         Mode::Form(form) => popup::form(form, frame),
         Mode::Recover { reason } => popup::recover(reason, frame),

@@ -25,7 +25,7 @@ fn centered(frame: &mut Frame, width: u16, height: u16) -> Rect {
 }
 
 /// Help, generated from the key table for the screen shown.
-pub fn help(app: &App, frame: &mut Frame) {
+pub fn help(app: &App, scroll: u16, frame: &mut Frame) {
     let mut lines = Vec::new();
     let section = |title: &str, context: Context, lines: &mut Vec<Line>| {
         lines.push(Line::styled(title.to_string(), theme::header()));
@@ -49,10 +49,9 @@ pub fn help(app: &App, frame: &mut Frame) {
         Span::raw("confirm a delete; any other key cancels"),
     ]));
     let area = centered(frame, 64, lines.len() as u16 + 2);
-    let block = Block::bordered()
-        .title(" Keys (Esc closes) ")
-        .title_style(theme::title());
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    let block = Block::bordered().title(" Keys (j/k scroll, Esc closes) ").title_style(theme::title());
+    let scroll = scroll.min((lines.len() as u16).saturating_sub(area.height.saturating_sub(2)));
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
 }
 
 pub fn confirm(question: &str, frame: &mut Frame) {
