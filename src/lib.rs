@@ -7,6 +7,7 @@ pub mod app;
 pub mod cli;
 pub mod error;
 pub mod model;
+pub mod plot;
 pub mod predictor;
 pub mod sample;
 pub mod stats;

@@ -523,3 +523,62 @@ fn failed_save_says_not_saved_and_is_retried() {
     press(&mut app, "q");
     assert!(app.should_quit);
 }
+
+// ---- The Predictor screen ----
+
+#[test]
+fn train_predict_and_edit_observations_by_keys() {
+    let mut app = sample_app();
+    press(&mut app, "\t\t");
+    assert_eq!(app.screen, Screen::Predictor);
+    press(&mut app, "p");
+    assert!(app.prediction.is_none(), "no model yet");
+    press(&mut app, "t");
+    let model = app.course().unwrap().model.clone().unwrap();
+    assert!((model.slope - 1.7097752142314138).abs() < 1e-9);
+    press(&mut app, "p12.5\n");
+    let p = app.prediction.unwrap();
+    assert!((p.score - 73.80727135316737).abs() < 1e-9);
+    press(&mut app, "a-1\t50\n");
+    let Mode::Form(form) = &app.mode else {
+        panic!("negative hours must be refused")
+    };
+    assert_eq!(
+        form.error.as_deref(),
+        Some("study hours cannot be negative")
+    );
+    press(&mut app, "\x1ba10\t75\tnobody\n");
+    let Mode::Form(form) = &app.mode else {
+        panic!("an unknown student must be refused")
+    };
+    assert!(form.error.as_deref().unwrap().contains("no student named"));
+    press(&mut app, "\x08\x08\x08\x08\x08\x08alice\n");
+    let c = app.course().unwrap();
+    assert_eq!(c.study.len(), 31);
+    assert_eq!(c.study[30].student.as_deref(), Some("Alice"));
+    assert!(c.model_is_stale());
+    let screen = format!("{}", render(&app, 80, 24).backend());
+    assert!(screen.contains("STALE"), "{screen}");
+    press(&mut app, "u");
+    assert!(!app.course().unwrap().model_is_stale());
+    press(&mut app, "gdy");
+    assert_eq!(app.course().unwrap().study.len(), 29);
+    press(&mut app, "t");
+    assert_eq!(app.course().unwrap().model.as_ref().unwrap().n, 29);
+}
+
+#[test]
+fn training_without_data_says_why() {
+    let mut app = sample_app();
+    press(&mut app, "\t\t\taEmpty\n\t\t\tt");
+    let (_, msg) = app.message.clone().unwrap();
+    assert!(msg.contains("at least two observations"), "{msg}");
+}
+
+#[test]
+fn snapshot_predictor() {
+    let mut app = sample_app();
+    press(&mut app, "\t\ttp12.5\n");
+    insta::assert_snapshot!("predictor_80x24", render(&app, 80, 24).backend());
+    insta::assert_snapshot!("predictor_40x12", render(&app, 40, 12).backend());
+}

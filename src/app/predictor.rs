@@ -53,6 +53,21 @@ impl App {
         }
     }
 
+    /// The roster spelling of the student an observation is linked to, if any.
+    fn linked_student(&self, typed: &str) -> Result<Option<String>, String> {
+        let typed = typed.trim();
+        if typed.is_empty() {
+            return Ok(None);
+        }
+        let course = self.course().ok_or("no course")?;
+        match course.find_student(typed) {
+            Some(i) => Ok(Some(course.students[i].name.clone())),
+            None => Err(format!(
+                "there is no student named \"{typed}\" in this course"
+            )),
+        }
+    }
+
     pub(super) fn submit_predictor(&mut self, form: &Form) -> Result<(), String> {
         let c = self.view.course.unwrap_or(0);
         let err = |e: crate::error::ModelError| e.to_string();
@@ -61,7 +76,7 @@ impl App {
                 let hours = parse_number("study hours", form.value(0)).map_err(err)?;
                 check_hours(hours).map_err(err)?;
                 let score = parse_number("test score", form.value(1)).map_err(err)?;
-                let student = Some(form.value(2).trim().to_string()).filter(|s| !s.is_empty());
+                let student = self.linked_student(form.value(2))?;
                 let index = self.course().map_or(0, |c| c.study.len());
                 let observation = Observation {
                     hours,

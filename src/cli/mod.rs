@@ -1,5 +1,6 @@
 //! The command line: clap definitions and the commands scripts use.
 
+mod predict;
 mod report;
 pub mod text;
 
@@ -56,6 +57,30 @@ pub enum Cmd {
     /// Add the tutorial's course "Introduction to Machine Learning" with its grades and
     /// 30 study-hours observations
     Sample,
+    /// Fit the study-hours model (test score from weekly study hours) and store it
+    Train {
+        #[arg(long, short)]
+        course: Option<String>,
+    },
+    /// Predict test scores from weekly study hours, with 95% prediction intervals
+    Predict {
+        /// Weekly study hours, 0 to 168
+        #[arg(required = true, allow_negative_numbers = true)]
+        hours: Vec<String>,
+        #[arg(long, short)]
+        course: Option<String>,
+        /// Print one JSON object instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Draw the study-hours chart (points, fitted line, 95% band) to an image
+    Plot {
+        /// The image file: .svg or .png
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        #[arg(long, short)]
+        course: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -215,6 +240,35 @@ pub fn run(path: PathBuf, cmd: Cmd, out: &mut dyn std::io::Write) -> Result<(), 
             ed.book.current = Some(c);
             Ok(())
         }),
+        Cmd::Train { course } => write(&path, "train", |ed| {
+            let c = resolve_course(&ed.book, course.as_deref())?;
+            let model = predict::train(&ed.book.courses[c])?;
+            let summary = predict::summary(&model);
+            ed.execute(
+                Command::SetModel {
+                    course: c,
+                    model: Some(Box::new(model)),
+                },
+                Utc::now(),
+            )?;
+            ed.book.current = Some(c);
+            emit(out, &summary)
+        }),
+        Cmd::Predict {
+            hours,
+            course,
+            json,
+        } => {
+            let book = store::load(&path)?;
+            let course = &book.courses[resolve_course(&book, course.as_deref())?];
+            predict::print(course, &hours, json, out)
+        }
+        Cmd::Plot { output, course } => {
+            let book = store::load(&path)?;
+            let course = &book.courses[resolve_course(&book, course.as_deref())?];
+            predict::plot(course, &output)?;
+            emit(out, &format!("Wrote {}\n", output.display()))
+        }
         Cmd::Sample => write(&path, "sample", |ed| {
             let course = crate::sample::course(Utc::now()).map_err(Failure)?;
             let index = ed.book.courses.len();

@@ -49,7 +49,9 @@ pub fn help(app: &App, scroll: u16, frame: &mut Frame) {
         Span::raw("confirm a delete; any other key cancels"),
     ]));
     let area = centered(frame, 64, lines.len() as u16 + 2);
-    let block = Block::bordered().title(" Keys (j/k scroll, Esc closes) ").title_style(theme::title());
+    let block = Block::bordered()
+        .title(" Keys (j/k scroll, Esc closes) ")
+        .title_style(theme::title());
     let scroll = scroll.min((lines.len() as u16).saturating_sub(area.height.saturating_sub(2)));
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
 }

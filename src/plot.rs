@@ -1,0 +1,180 @@
+//! The study-hours chart as an image file, like the tutorial's `study_hours_model.png`:
+//! the observations, the fitted line and its 95% prediction band, labelled axes, a title.
+
+use std::path::Path;
+use std::sync::Once;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::model::Course;
+use crate::predictor::TrainedModel;
+
+/// Image formats, chosen by the file's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Svg,
+    Png,
+}
+
+impl Format {
+    pub fn of(path: &Path) -> Result<Self, String> {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("svg") => Ok(Format::Svg),
+            Some("png") => Ok(Format::Png),
+            _ => Err(format!(
+                "{}: the file name must end in .svg or .png",
+                path.display()
+            )),
+        }
+    }
+}
+
+const SIZE: (u32, u32) = (1000, 600);
+
+/// The font is part of the binary, so the chart looks the same on every machine.
+fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let font = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+        // A font compiled in from the repository parses; if not, text is simply missing.
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, font);
+    });
+}
+
+/// Draws the chart of `course` with `model` into `path` (SVG or PNG by extension).
+pub fn write(course: &Course, model: &TrainedModel, path: &Path) -> Result<(), String> {
+    register_font();
+    let fail = |e: String| format!("cannot draw {}: {e}", path.display());
+    match Format::of(path)? {
+        Format::Svg => {
+            let root = SVGBackend::new(path, SIZE).into_drawing_area();
+            draw(&root, course, model).map_err(fail)?;
+            root.present().map_err(|e| fail(e.to_string()))
+        }
+        Format::Png => {
+            let root = BitMapBackend::new(path, SIZE).into_drawing_area();
+            draw(&root, course, model).map_err(fail)?;
+            root.present().map_err(|e| fail(e.to_string()))
+        }
+    }
+}
+
+/// Ranges that hold the data, the line and the band, with a margin.
+pub fn bounds(course: &Course, model: &TrainedModel) -> ((f64, f64), (f64, f64)) {
+    let x_max = course
+        .study
+        .iter()
+        .map(|o| o.hours)
+        .fold(model.hours_max, f64::max);
+    let x = (0.0, (x_max * 1.05).max(1.0));
+    let mut lo = course
+        .study
+        .iter()
+        .map(|o| o.score)
+        .fold(f64::INFINITY, f64::min);
+    let mut hi = course
+        .study
+        .iter()
+        .map(|o| o.score)
+        .fold(f64::NEG_INFINITY, f64::max);
+    for h in [x.0, x.1] {
+        let p = model.predict(h);
+        let (l, u) = p.interval.unwrap_or((p.score, p.score));
+        lo = lo.min(l);
+        hi = hi.max(u);
+    }
+    let (lo, hi) = (lo.max(0.0).min(100.0), hi.min(100.0).max(0.0));
+    let pad = ((hi - lo) * 0.05).max(1.0);
+    (x, ((lo - pad).max(0.0), (hi + pad).min(105.0)))
+}
+
+fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    course: &Course,
+    model: &TrainedModel,
+) -> Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    root.fill(&WHITE).map_err(e)?;
+    let ((x0, x1), (y0, y1)) = bounds(course, model);
+    let stale = if course.model_is_stale() {
+        " (model is stale)"
+    } else {
+        ""
+    };
+    let mut chart = ChartBuilder::on(root)
+        .caption(
+            format!("Study Hours vs. Test Scores — {}{stale}", course.name),
+            ("sans-serif", 26),
+        )
+        .margin(20)
+        .x_label_area_size(50)
+        .y_label_area_size(60)
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .map_err(e)?;
+    chart
+        .configure_mesh()
+        .x_desc("Study Hours per Week")
+        .y_desc("Test Score")
+        .label_style(("sans-serif", 16))
+        .axis_desc_style(("sans-serif", 18))
+        .draw()
+        .map_err(e)?;
+
+    let steps = 100;
+    let xs: Vec<f64> = (0..=steps)
+        .map(|i| x0 + (x1 - x0) * i as f64 / steps as f64)
+        .collect();
+    if model.residual_se().is_some() {
+        let upper = xs
+            .iter()
+            .filter_map(|&x| model.predict(x).interval.map(|(_, u)| (x, u)));
+        let lower = xs
+            .iter()
+            .rev()
+            .filter_map(|&x| model.predict(x).interval.map(|(l, _)| (x, l)));
+        let band: Vec<(f64, f64)> = upper.chain(lower).collect();
+        chart
+            .draw_series([Polygon::new(band, RED.mix(0.12).filled())])
+            .map_err(e)?
+            .label("95% prediction interval")
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], RED.mix(0.2).filled()));
+    }
+    chart
+        .draw_series(
+            course
+                .study
+                .iter()
+                .map(|o| Circle::new((o.hours, o.score), 5, BLUE.filled())),
+        )
+        .map_err(e)?
+        .label("Actual scores")
+        .legend(|(x, y)| Circle::new((x + 10, y), 5, BLUE.filled()));
+    chart
+        .draw_series(LineSeries::new(
+            xs.iter().map(|&x| (x, model.predict(x).score)),
+            RED.stroke_width(3),
+        ))
+        .map_err(e)?
+        .label(format!(
+            "Predicted scores: {:.2} + {:.2} × hours (R² {:.3})",
+            model.intercept, model.slope, model.r2
+        ))
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], RED.stroke_width(3)));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .label_font(("sans-serif", 16))
+        .draw()
+        .map_err(e)
+}
