@@ -89,7 +89,7 @@ pub fn bounds(course: &Course, model: &TrainedModel) -> ((f64, f64), (f64, f64))
         lo = lo.min(l);
         hi = hi.max(u);
     }
-    let (lo, hi) = (lo.max(0.0).min(100.0), hi.min(100.0).max(0.0));
+    let (lo, hi) = (lo.clamp(0.0, 100.0), hi.clamp(0.0, 100.0));
     let pad = ((hi - lo) * 0.05).max(1.0);
     (x, ((lo - pad).max(0.0), (hi + pad).min(105.0)))
 }
