@@ -6,6 +6,7 @@
 pub mod app;
 pub mod cli;
 pub mod error;
+pub mod interop;
 pub mod model;
 pub mod plot;
 pub mod predictor;

@@ -582,3 +582,62 @@ fn snapshot_predictor() {
     insta::assert_snapshot!("predictor_80x24", render(&app, 80, 24).backend());
     insta::assert_snapshot!("predictor_40x12", render(&app, 40, 12).backend());
 }
+
+// ---- Import and export ----
+
+#[test]
+fn export_and_import_grades_by_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("grades.csv");
+    let mut app = sample_app();
+    press(&mut app, "o");
+    let Mode::Form(form) = &app.mode else {
+        panic!("no path prompt")
+    };
+    assert!(
+        form.value(0).starts_with("~/") && form.value(0).ends_with("-grades.csv"),
+        "{}",
+        form.value(0)
+    );
+    press(&mut app, &format!("{}\n", path.display()));
+    let Mode::Notice { title, .. } = &app.mode else {
+        panic!("no result popup")
+    };
+    assert_eq!(title, "Exported");
+    press(&mut app, "x"); // any key closes
+    assert!(matches!(app.mode, Mode::Normal));
+    std::fs::write(&path, "student,Grade\nAlice,60\nNew Kid,70\nBad,abc\n").unwrap();
+    press(&mut app, &format!("i{}\n", path.display()));
+    let Mode::Notice { title, body } = &app.mode else {
+        panic!("no result popup")
+    };
+    assert_eq!(title, "Nothing imported");
+    assert!(body.contains("line 4, column 2"), "{body}");
+    assert_eq!(grade_of(&app, "Alice"), Some(95.0));
+    press(&mut app, "\x1b");
+    std::fs::write(&path, "student,Grade\nAlice,60\nNew Kid,70\n").unwrap();
+    press(&mut app, &format!("i{}\n", path.display()));
+    let Mode::Notice { title, .. } = &app.mode else {
+        panic!("no result popup")
+    };
+    assert_eq!(title, "Imported");
+    press(&mut app, "\x1b");
+    assert_eq!(grade_of(&app, "Alice"), Some(60.0));
+    assert_eq!(names(&app).len(), 6);
+    press(&mut app, "u");
+    assert_eq!(grade_of(&app, "Alice"), Some(95.0));
+    assert_eq!(names(&app).len(), 5);
+}
+
+#[test]
+fn a_tilde_means_home() {
+    use gradebook::app::files::expand_home;
+    let home = std::path::PathBuf::from(std::env::var_os("HOME").unwrap());
+    assert_eq!(expand_home("~/a/b.csv"), home.join("a/b.csv"));
+    assert_eq!(expand_home("~"), home);
+    assert_eq!(expand_home("/x/~/y"), std::path::PathBuf::from("/x/~/y"));
+    assert_eq!(
+        expand_home("~other/y"),
+        std::path::PathBuf::from("~other/y")
+    );
+}

@@ -397,6 +397,8 @@ impl App {
                 assessment,
             } => self.submit_grade(c, student, assessment, form.value(0))?,
             FormKind::AddObservation | FormKind::Query => self.submit_predictor(form)?,
+            FormKind::Import(kind) => self.submit_file(kind, true, form.value(0))?,
+            FormKind::Export(kind) => self.submit_file(kind, false, form.value(0))?,
         }
         Ok(())
     }

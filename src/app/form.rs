@@ -18,6 +18,10 @@ pub enum FormKind {
     },
     AddObservation,
     Query,
+    /// A file to import from.
+    Import(crate::cli::Kind),
+    /// A file to export to.
+    Export(crate::cli::Kind),
 }
 
 /// One labelled field.

@@ -3,6 +3,7 @@
 //! [`App::handle_key`] a pure mapping from keys to actions through [`keymap::KEYS`].
 
 mod actions;
+pub mod files;
 pub mod form;
 pub mod keymap;
 mod predictor;
@@ -109,6 +110,10 @@ pub enum Action {
     Train,
     /// Ask for study hours and predict a score.
     Predict,
+    /// Ask for a file to import (grades, study data or courses, by screen).
+    Import,
+    /// Ask for a file to export to.
+    Export,
 
     // Viewing
     /// Start typing a filter on student names.
@@ -142,6 +147,11 @@ pub enum Mode {
     /// The data file could not be read; nothing is written until it is moved aside.
     Recover {
         reason: String,
+    },
+    /// A message in a popup (an import's result or errors); any key closes it.
+    Notice {
+        title: String,
+        body: String,
     },
 }
 
@@ -326,7 +336,7 @@ impl App {
     pub fn context(&self) -> Context {
         match self.mode {
             Mode::Normal | Mode::Confirm(_) => Context::Global,
-            Mode::Help(_) => Context::Help,
+            Mode::Help(_) | Mode::Notice { .. } => Context::Help,
             Mode::Form(_) => Context::Form,
             Mode::Filter => Context::Filter,
             Mode::Recover { .. } => Context::Recover,
@@ -341,6 +351,9 @@ impl App {
         }
         let context = self.context();
         let found = keymap::lookup(context, self.screen, key);
+        if let Mode::Notice { .. } = self.mode {
+            return found.or(Some(Action::Cancel));
+        }
         match context {
             Context::Form | Context::Filter => found.or(Some(Action::Input(key))),
             _ => found,
@@ -368,6 +381,13 @@ impl App {
         }
         if let Mode::Confirm(_) = self.mode {
             return self.update_confirm(action);
+        }
+        if let Mode::Notice { .. } = self.mode {
+            if action == Action::Quit {
+                return self.quit();
+            }
+            self.mode = Mode::Normal;
+            return None;
         }
         if let Mode::Help(scroll) = &mut self.mode {
             match action {
@@ -415,6 +435,8 @@ impl App {
             Action::ClearGrade => self.clear_grade(),
             Action::Train => self.train(),
             Action::Predict => self.start_query(),
+            Action::Import => self.start_import(),
+            Action::Export => self.start_export(),
             _ => {}
         }
         None

@@ -1,5 +1,6 @@
 //! The command line: clap definitions and the commands scripts use.
 
+pub mod files;
 mod predict;
 mod report;
 pub mod text;
@@ -73,6 +74,25 @@ pub enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Import grades, study data or a whole gradebook; all of the file or nothing
+    Import {
+        kind: Kind,
+        /// The file to read
+        #[arg(value_name = "FILE")]
+        input: PathBuf,
+        /// The course to import into (grades, study) [default: the course last used]
+        #[arg(long, short)]
+        course: Option<String>,
+    },
+    /// Export grades or study data as CSV, or the whole gradebook as JSON
+    Export {
+        kind: Kind,
+        #[arg(long, short)]
+        course: Option<String>,
+        /// Write to this file instead of standard output
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Draw the study-hours chart (points, fitted line, 95% band) to an image
     Plot {
         /// The image file: .svg or .png
@@ -81,6 +101,17 @@ pub enum Cmd {
         #[arg(long, short)]
         course: Option<String>,
     },
+}
+
+/// What to import or export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    /// CSV: `student,<assessment>...`, one row per student
+    Grades,
+    /// CSV: `hours,score[,student]`
+    Study,
+    /// JSON: every course with everything in it
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -268,6 +299,29 @@ pub fn run(path: PathBuf, cmd: Cmd, out: &mut dyn std::io::Write) -> Result<(), 
             let course = &book.courses[resolve_course(&book, course.as_deref())?];
             predict::plot(course, &output)?;
             emit(out, &format!("Wrote {}\n", output.display()))
+        }
+        Cmd::Import {
+            kind,
+            input,
+            course,
+        } => {
+            let bytes = files::read_input(&input)?;
+            write(&path, "import", |ed| {
+                let message = files::import(ed, kind, &bytes, course.as_deref())?;
+                emit(out, &message)
+            })
+        }
+        Cmd::Export {
+            kind,
+            course,
+            output,
+        } => {
+            let book = store::load(&path)?;
+            let text = files::export(&book, kind, course.as_deref())?;
+            match output {
+                Some(file) => files::write_output(&file, &text),
+                None => emit(out, &text),
+            }
         }
         Cmd::Sample => write(&path, "sample", |ed| {
             let course = crate::sample::course(Utc::now()).map_err(Failure)?;

@@ -47,6 +47,18 @@ pub enum Command {
         name: String,
     },
 
+    /// Insert many students at `index` at once (imports): one uniqueness check for all.
+    InsertStudents {
+        course: usize,
+        index: usize,
+        students: Vec<Student>,
+    },
+    RemoveStudents {
+        course: usize,
+        index: usize,
+        count: usize,
+    },
+
     // Assessments
     /// Insert an assessment at `index` with one grade per student (`grades[s]`).
     InsertAssessment {
@@ -84,6 +96,16 @@ pub enum Command {
         course: usize,
         index: usize,
     },
+    InsertObservations {
+        course: usize,
+        index: usize,
+        observations: Vec<Observation>,
+    },
+    RemoveObservations {
+        course: usize,
+        index: usize,
+        count: usize,
+    },
     SetModel {
         course: usize,
         model: Option<Box<TrainedModel>>,
@@ -119,6 +141,10 @@ impl Command {
             | SetThresholds { course, .. }
             | InsertObservation { course, .. }
             | RemoveObservation { course, .. }
+            | InsertStudents { course, .. }
+            | RemoveStudents { course, .. }
+            | InsertObservations { course, .. }
+            | RemoveObservations { course, .. }
             | SetModel { course, .. }
             | SetGrade(GradeEntry { course, .. }) => Some(*course),
         }
@@ -297,6 +323,70 @@ impl Gradebook {
                     model: old.map(Box::new),
                 }
             }
+            InsertStudents {
+                course,
+                index,
+                students,
+            } => {
+                let count = students.len();
+                self.course_mut(course)?.insert_students(index, students)?;
+                RemoveStudents {
+                    course,
+                    index,
+                    count,
+                }
+            }
+            RemoveStudents {
+                course,
+                index,
+                count,
+            } => {
+                let c = self.course_mut(course)?;
+                let end = index.checked_add(count).filter(|&e| e <= c.students.len());
+                let end = end.ok_or(ModelError::Gone("student"))?;
+                let students = c.students.drain(index..end).collect();
+                InsertStudents {
+                    course,
+                    index,
+                    students,
+                }
+            }
+            InsertObservations {
+                course,
+                index,
+                observations,
+            } => {
+                let c = self.course_mut(course)?;
+                if index > c.study.len() {
+                    return Err(ModelError::Gone("observation"));
+                }
+                let observations = observations
+                    .into_iter()
+                    .map(check_observation)
+                    .collect::<Result<Vec<_>, _>>()?;
+                let count = observations.len();
+                c.study.splice(index..index, observations);
+                RemoveObservations {
+                    course,
+                    index,
+                    count,
+                }
+            }
+            RemoveObservations {
+                course,
+                index,
+                count,
+            } => {
+                let c = self.course_mut(course)?;
+                let end = index.checked_add(count).filter(|&e| e <= c.study.len());
+                let end = end.ok_or(ModelError::Gone("observation"))?;
+                let observations = c.study.drain(index..end).collect();
+                InsertObservations {
+                    course,
+                    index,
+                    observations,
+                }
+            }
             Batch(cmds) => Batch(self.apply_all(cmds, now)?),
         })
     }
@@ -413,6 +503,16 @@ impl Gradebook {
     }
 }
 
+/// Checks an observation, trimming the student's name.
+fn check_observation(mut o: Observation) -> Result<Observation, ModelError> {
+    check_hours(o.hours)?;
+    check_score(o.score)?;
+    if let Some(name) = &o.student {
+        o.student = Some(check_name("student", name)?);
+    }
+    Ok(o)
+}
+
 fn check_thresholds(t: &Thresholds) -> Result<(), ModelError> {
     let ok = [t.a, t.b, t.c, t.d]
         .iter()
@@ -462,6 +562,33 @@ impl Course {
         }
         self.check_student_grades(&student)?;
         self.students.insert(index, student);
+        Ok(())
+    }
+
+    fn insert_students(
+        &mut self,
+        index: usize,
+        mut students: Vec<Student>,
+    ) -> Result<(), ModelError> {
+        if index > self.students.len() {
+            return Err(ModelError::Gone("student"));
+        }
+        let mut seen: std::collections::HashSet<String> =
+            self.students.iter().map(|s| name_key(&s.name)).collect();
+        for student in &mut students {
+            student.name = check_name("student", &student.name)?;
+            if !seen.insert(name_key(&student.name)) {
+                return Err(ModelError::Duplicate {
+                    what: "student",
+                    name: student.name.clone(),
+                });
+            }
+            if student.grades.is_empty() {
+                student.grades = vec![None; self.assessments.len()];
+            }
+            self.check_student_grades(student)?;
+        }
+        self.students.splice(index..index, students);
         Ok(())
     }
 
@@ -560,16 +687,11 @@ impl Course {
         Ok(super::GradeEntry { points: old, ..e })
     }
 
-    fn insert_observation(&mut self, index: usize, mut o: Observation) -> Result<(), ModelError> {
+    fn insert_observation(&mut self, index: usize, o: Observation) -> Result<(), ModelError> {
         if index > self.study.len() {
             return Err(ModelError::Gone("observation"));
         }
-        check_hours(o.hours)?;
-        check_score(o.score)?;
-        if let Some(name) = &o.student {
-            o.student = Some(check_name("student", name)?);
-        }
-        self.study.insert(index, o);
+        self.study.insert(index, check_observation(o)?);
         Ok(())
     }
 

@@ -42,6 +42,7 @@ pub fn view(app: &App, frame: &mut Frame) {
         Mode::Confirm(p) => popup::confirm(&app.describe(p), frame),
         Mode::Form(form) => popup::form(form, frame),
         Mode::Recover { reason } => popup::recover(reason, frame),
+        Mode::Notice { title, body } => popup::notice(title, body, frame),
         Mode::Normal | Mode::Filter => {}
     }
 }

@@ -147,3 +147,18 @@ pub fn recover(reason: &str, frame: &mut Frame) {
         area,
     );
 }
+
+/// A message with a title; any key closes it.
+pub fn notice(title: &str, body: &str, frame: &mut Frame) {
+    let lines: Vec<Line> = body.lines().map(|l| Line::raw(l.to_string())).collect();
+    let area = centered(frame, 76, lines.len() as u16 + 3);
+    let block = Block::bordered()
+        .title(format!(" {title} (any key closes) "))
+        .title_style(theme::title());
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        area,
+    );
+}

@@ -201,6 +201,37 @@ pub fn command() -> impl Strategy<Value = Command> {
             }
         }),
         (i(), i()).prop_map(|(course, index)| Command::RemoveObservation { course, index }),
+        (i(), i(), prop::collection::vec(name(4), 0..4)).prop_map(|(course, index, names)| {
+            let students = names
+                .into_iter()
+                .map(|name| Student {
+                    name,
+                    grades: Vec::new(),
+                })
+                .collect();
+            Command::InsertStudents {
+                course,
+                index,
+                students,
+            }
+        }),
+        (i(), i(), i()).prop_map(|(course, index, count)| Command::RemoveStudents {
+            course,
+            index,
+            count
+        }),
+        (i(), i(), prop::collection::vec(observation(), 0..4)).prop_map(
+            |(course, index, observations)| Command::InsertObservations {
+                course,
+                index,
+                observations
+            }
+        ),
+        (i(), i(), i()).prop_map(|(course, index, count)| Command::RemoveObservations {
+            course,
+            index,
+            count
+        }),
         (i(), proptest::option::of(model())).prop_map(|(course, m)| Command::SetModel {
             course,
             model: m.map(Box::new)

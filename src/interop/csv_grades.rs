@@ -1,0 +1,285 @@
+//! Grades as CSV: a header `student,<assessment>...` (an export adds `final,letter`), then
+//! one row per student with points per assessment; an empty cell means no grade.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{ImportError, Problems, csv_problem, exact, strip_bom};
+use crate::model::{
+    Assessment, Command, Course, GradeEntry, Student, check_name, check_points, name_key,
+    parse_number,
+};
+use crate::stats::Report;
+
+/// The course's grades as CSV, with final grade and letter.
+pub fn export(course: &Course) -> Result<String, csv::Error> {
+    let report = Report::of(course);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["student"];
+    header.extend(course.assessments.iter().map(|a| a.name.as_str()));
+    header.extend(["final", "letter"]);
+    w.write_record(&header)?;
+    for (s, fin) in course.students.iter().zip(&report.finals) {
+        let mut row = vec![s.name.clone()];
+        row.extend(s.grades.iter().map(|g| g.map(exact).unwrap_or_default()));
+        row.push(fin.map(exact).unwrap_or_default());
+        row.push(
+            fin.map(|f| course.thresholds.letter(f).to_string())
+                .unwrap_or_default(),
+        );
+        w.write_record(&row)?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// What an import would do, for the message after it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Summary {
+    pub new_students: usize,
+    pub updated_students: usize,
+    pub new_assessments: usize,
+    pub grades: usize,
+}
+
+/// Reads grades for course number `c` and returns the one command that makes the change.
+pub fn import(course: &Course, c: usize, bytes: &[u8]) -> Result<(Command, Summary), ImportError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(strip_bom(bytes));
+    let mut records = reader.records();
+    let header = match records.next() {
+        None => {
+            return Err(ImportError::one(
+                None,
+                None,
+                "the file is empty: it needs a header `student,<assessment>...`",
+            ));
+        }
+        Some(r) => r.map_err(|e| csv_problem(&e))?,
+    };
+    let columns = read_header(course, &header)?;
+    let mut problems = Problems::default();
+    let mut seen = HashSet::new();
+    let mut rows = Vec::new();
+    for record in records {
+        let record = record.map_err(|e| csv_problem(&e))?;
+        let line = record.position().map_or(0, |p| p.line());
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue; // blank lines, e.g. at the end
+        }
+        if let Some(row) = read_row(course, &columns, &record, line, &mut seen, &mut problems) {
+            rows.push(row);
+        }
+        if problems.full() {
+            break;
+        }
+    }
+    problems.into_result()?;
+    Ok(plan(course, c, &columns, rows))
+}
+
+/// Where each CSV column goes.
+struct Columns {
+    /// For each CSV column after `student`: an existing assessment, a new one, or ignored.
+    targets: Vec<Target>,
+    /// Assessments the header names that the course does not have yet, in order.
+    new: Vec<String>,
+}
+
+#[derive(Clone, Copy)]
+enum Target {
+    Existing(usize),
+    New(usize),
+    Ignored,
+}
+
+fn read_header(course: &Course, header: &csv::StringRecord) -> Result<Columns, ImportError> {
+    let line = header.position().map(|p| p.line());
+    let cells: Vec<&str> = header.iter().map(str::trim).collect();
+    if !cells
+        .first()
+        .is_some_and(|c| c.eq_ignore_ascii_case("student"))
+    {
+        return Err(ImportError::one(
+            line,
+            Some(1),
+            "the header must start with `student`, then one column per assessment",
+        ));
+    }
+    // An export ends with `final,letter`: computed, not imported.
+    let n = cells.len();
+    let computed = n >= 3
+        && cells[n - 2].eq_ignore_ascii_case("final")
+        && cells[n - 1].eq_ignore_ascii_case("letter");
+    let mut problems = Problems::default();
+    let mut seen = HashSet::new();
+    let mut targets = Vec::new();
+    let mut new = Vec::new();
+    for (i, cell) in cells.iter().enumerate().skip(1) {
+        let col = Some(i as u64 + 1);
+        if computed && i >= n - 2 {
+            targets.push(Target::Ignored);
+            continue;
+        }
+        let name = match check_name("assessment", cell) {
+            Ok(name) => name,
+            Err(e) => {
+                problems.add(line.unwrap_or(1), col, e.to_string());
+                continue;
+            }
+        };
+        if !seen.insert(name_key(&name)) {
+            problems.add(
+                line.unwrap_or(1),
+                col,
+                format!("assessment \"{name}\" appears twice"),
+            );
+            continue;
+        }
+        targets.push(match course.find_assessment(&name) {
+            Some(a) => Target::Existing(a),
+            None => {
+                new.push(name);
+                Target::New(new.len() - 1)
+            }
+        });
+    }
+    problems.into_result()?;
+    Ok(Columns { targets, new })
+}
+
+/// One checked row: the student's name and points per CSV column.
+struct RowData {
+    name: String,
+    points: Vec<Option<f64>>,
+}
+
+fn read_row(
+    course: &Course,
+    columns: &Columns,
+    record: &csv::StringRecord,
+    line: u64,
+    seen: &mut HashSet<String>,
+    problems: &mut Problems,
+) -> Option<RowData> {
+    let expected = columns.targets.len() + 1;
+    if record.len() != expected {
+        problems.add(
+            line,
+            None,
+            format!("{} cells where the header has {expected}", record.len()),
+        );
+        return None;
+    }
+    let name = match check_name("student", &record[0]) {
+        Ok(n) => n,
+        Err(e) => {
+            problems.add(line, Some(1), e.to_string());
+            return None;
+        }
+    };
+    if !seen.insert(name_key(&name)) {
+        problems.add(line, Some(1), format!("student \"{name}\" appears twice"));
+        return None;
+    }
+    let mut ok = true;
+    let mut points = Vec::with_capacity(columns.targets.len());
+    for (i, target) in columns.targets.iter().enumerate() {
+        let cell = record[i + 1].trim();
+        let col = Some(i as u64 + 2);
+        let (max, label) = match target {
+            Target::Ignored => {
+                points.push(None);
+                continue;
+            }
+            Target::Existing(a) => (
+                course.assessments[*a].max_points,
+                course.assessments[*a].name.as_str(),
+            ),
+            Target::New(n) => (100.0, columns.new[*n].as_str()),
+        };
+        if cell.is_empty() {
+            points.push(None);
+            continue;
+        }
+        match parse_number("points", cell).and_then(|p| check_points(p, max, label).map(|()| p)) {
+            Ok(p) => points.push(Some(p)),
+            Err(e) => {
+                problems.add(line, col, e.to_string());
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(RowData { name, points })
+}
+
+/// The command that makes the import: new assessments, new students, then every grade.
+fn plan(course: &Course, c: usize, columns: &Columns, rows: Vec<RowData>) -> (Command, Summary) {
+    let first_new = course.assessments.len();
+    let mut cmds: Vec<Command> = columns
+        .new
+        .iter()
+        .enumerate()
+        .map(|(i, name)| Command::InsertAssessment {
+            course: c,
+            index: first_new + i,
+            assessment: Assessment::named(name.clone()),
+            grades: Vec::new(),
+        })
+        .collect();
+    let existing: HashMap<String, usize> = course
+        .students
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (name_key(&s.name), i))
+        .collect();
+    let mut new_students = Vec::new();
+    let mut grades = Vec::new();
+    let mut summary = Summary {
+        new_assessments: columns.new.len(),
+        ..Summary::default()
+    };
+    let total = first_new + columns.new.len();
+    for row in rows {
+        let existing_index = existing.get(&name_key(&row.name)).copied();
+        let mut fresh = vec![None; total];
+        for (target, points) in columns.targets.iter().zip(row.points) {
+            let assessment = match target {
+                Target::Existing(a) => *a,
+                Target::New(n) => first_new + n,
+                Target::Ignored => continue,
+            };
+            if points.is_none() {
+                continue;
+            }
+            summary.grades += 1;
+            match existing_index {
+                Some(student) => grades.push(Command::SetGrade(GradeEntry {
+                    course: c,
+                    student,
+                    assessment,
+                    points,
+                })),
+                None => fresh[assessment] = points,
+            }
+        }
+        match existing_index {
+            Some(_) => summary.updated_students += 1,
+            None => new_students.push(Student {
+                name: row.name,
+                grades: fresh,
+            }),
+        }
+    }
+    summary.new_students = new_students.len();
+    if !new_students.is_empty() {
+        cmds.push(Command::InsertStudents {
+            course: c,
+            index: course.students.len(),
+            students: new_students,
+        });
+    }
+    cmds.extend(grades);
+    (Command::Batch(cmds), summary)
+}

@@ -1,0 +1,128 @@
+//! Files in and out: grades and study data as CSV for spreadsheets, the whole gradebook as
+//! JSON. Every import reads and checks the whole input first and turns it into one
+//! [`Command`](crate::model::Command): all of it happens, as one undo step, or none.
+
+pub mod csv_grades;
+pub mod csv_study;
+pub mod json;
+
+use std::fmt;
+
+/// At most this many problems are reported for one file.
+pub const MAX_ERRORS: usize = 20;
+
+/// One problem in an input file, where it is and what is wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// 1-based line, if known.
+    pub line: Option<u64>,
+    /// 1-based column (CSV field or JSON character), if known.
+    pub column: Option<u64>,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "line {l}, column {c}: {}", self.message),
+            (Some(l), None) => write!(f, "line {l}: {}", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+/// Why an import was refused. Nothing was changed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportError {
+    pub problems: Vec<Problem>,
+    /// More problems were found than listed.
+    pub more: bool,
+}
+
+impl ImportError {
+    pub fn one(line: Option<u64>, column: Option<u64>, message: impl Into<String>) -> Self {
+        Self {
+            problems: vec![Problem {
+                line,
+                column,
+                message: message.into(),
+            }],
+            more: false,
+        }
+    }
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        write!(
+            f,
+            "nothing was imported: {n}{} problem{}",
+            if self.more { "+" } else { "" },
+            if n == 1 { "" } else { "s" }
+        )?;
+        for p in &self.problems {
+            write!(f, "\n  {p}")?;
+        }
+        if self.more {
+            write!(f, "\n  (only the first {MAX_ERRORS} are listed)")?;
+        }
+        Ok(())
+    }
+}
+
+/// Collects problems up to [`MAX_ERRORS`].
+#[derive(Debug, Default)]
+pub(crate) struct Problems {
+    list: Vec<Problem>,
+    more: bool,
+}
+
+impl Problems {
+    pub fn add(&mut self, line: u64, column: Option<u64>, message: impl Into<String>) {
+        if self.list.len() < MAX_ERRORS {
+            self.list.push(Problem {
+                line: Some(line),
+                column,
+                message: message.into(),
+            });
+        } else {
+            self.more = true;
+        }
+    }
+
+    pub fn full(&self) -> bool {
+        self.more
+    }
+
+    pub fn into_result(self) -> Result<(), ImportError> {
+        if self.list.is_empty() {
+            Ok(())
+        } else {
+            Err(ImportError {
+                problems: self.list,
+                more: self.more,
+            })
+        }
+    }
+}
+
+/// Strips a UTF-8 byte-order mark.
+pub(crate) fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes)
+}
+
+/// A number written so that it reads back exactly (shortest round-trip form).
+pub fn exact(x: f64) -> String {
+    format!("{x}")
+}
+
+/// Turns a csv error into a problem with its position.
+pub(crate) fn csv_problem(e: &csv::Error) -> ImportError {
+    let line = e.position().map(|p| p.line());
+    let message = match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => "the file is not UTF-8 text".to_string(),
+        _ => format!("not readable as CSV ({e})"),
+    };
+    ImportError::one(line, None, message)
+}
