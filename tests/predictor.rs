@@ -266,3 +266,42 @@ fn plot_writes_svg_and_png() {
         ".svg or .png",
     );
 }
+
+#[test]
+fn t_quantile_is_accurate_for_any_sample_size() {
+    use gradebook::predictor::t_quantile_975;
+    // scipy.stats.t.ppf(0.975, df)
+    for (df, want) in [
+        (1.0, 12.706204736174694),
+        (28.0, 2.0484071417952454),
+        (1000.0, 1.9623390808264083),
+        (100000.0, 1.9599877075346095),
+        (999998.0, 1.9599663568188515),
+    ] {
+        let got = t_quantile_975(df).unwrap();
+        assert!(close(got, want, 1e-9), "df {df}: {got} vs {want}");
+    }
+}
+
+#[test]
+fn a_large_class_gets_accurate_intervals() {
+    // 100,000 observations on an exact line plus alternating ±1: s and x̄ are known.
+    let data: Vec<Observation> = (0..100_000)
+        .map(|i| Observation {
+            hours: (i % 100) as f64,
+            score: 20.0 + 0.5 * (i % 100) as f64 + if i % 2 == 0 { 1.0 } else { -1.0 },
+            student: None,
+        })
+        .collect();
+    let m = fit(&data, Utc::now()).unwrap();
+    let p = m.predict(m.hours_mean);
+    let (lo, hi) = p.interval.unwrap();
+    let s = m.residual_se().unwrap();
+    let want = 1.9599877075346095 * s * (1.0 + 1.0 / 100_000.0f64).sqrt();
+    assert!(
+        close(hi - p.score, want, 1e-9),
+        "{} vs {want}",
+        hi - p.score
+    );
+    assert!(close(p.score - lo, want, 1e-9));
+}
