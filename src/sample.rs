@@ -48,3 +48,30 @@ fn sample_observations() -> Result<Vec<Observation>, String> {
         })
         .collect()
 }
+
+/// A made-up course of `students` × `assessments` with every grade filled in, for
+/// benchmarks at a class, a school and a stress scale. Deterministic: student `i` has
+/// `((7·i + 13·j) mod 1000) / 10` points in assessment `j`, as `benches/compare_pickle.py`
+/// builds it in Python.
+pub fn synthetic(
+    students: usize,
+    assessments: usize,
+    now: DateTime<Utc>,
+) -> crate::model::Gradebook {
+    let mut course = Course::new("Synthetic", now);
+    course.assessments = (0..assessments)
+        .map(|j| Assessment::named(format!("A{j}")))
+        .collect();
+    course.students = (0..students)
+        .map(|i| Student {
+            name: format!("Student {i:06}"),
+            grades: (0..assessments)
+                .map(|j| Some(((7 * i + 13 * j) % 1000) as f64 / 10.0))
+                .collect(),
+        })
+        .collect();
+    crate::model::Gradebook {
+        courses: vec![course],
+        current: Some(0),
+    }
+}

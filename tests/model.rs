@@ -286,3 +286,26 @@ proptest! {
         prop_assert!(!ed.redo().unwrap());
     }
 }
+
+#[test]
+fn duplicates_are_found_ignoring_case_and_spaces() {
+    use gradebook::model::find_duplicate;
+    assert_eq!(find_duplicate(["Ann", "Bob", "ANN"]), Some("ANN"));
+    assert_eq!(find_duplicate(["Zoë", "Bob", " ZOË "]), Some(" ZOË "));
+    assert_eq!(
+        find_duplicate(["Straße", "STRASSE"]),
+        None,
+        "folding is per character, not full"
+    );
+    assert_eq!(
+        find_duplicate(
+            (0..10_000)
+                .map(|i| format!("Student {i}"))
+                .collect::<Vec<_>>()
+                .iter()
+                .map(String::as_str)
+        ),
+        None
+    );
+    assert_eq!(find_duplicate(Vec::<&str>::new()), None);
+}

@@ -4,8 +4,13 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::validate::{check_hours, check_name, check_points, check_positive, check_score};
-use super::{Assessment, Course, Gradebook, Observation, Student, Thresholds, name_key, same_name};
+use super::validate::{
+    check_hours, check_name, check_points, check_positive, check_score, check_stored_name,
+};
+use super::{
+    Assessment, Course, Gradebook, Observation, Student, Thresholds, find_duplicate, name_key,
+    same_name,
+};
 use crate::error::ModelError;
 use crate::predictor::TrainedModel;
 
@@ -482,9 +487,7 @@ impl Gradebook {
     /// Checks every rule a loaded or imported gradebook must keep.
     pub fn validate(&self) -> Result<(), ModelError> {
         for (i, c) in self.courses.iter().enumerate() {
-            if check_name("course", &c.name)? != c.name {
-                return Err(ModelError::invalid("course name has surrounding spaces"));
-            }
+            check_stored_name("course", &c.name)?;
             if self.courses[..i]
                 .iter()
                 .any(|o| same_name(&o.name, &c.name))
@@ -705,24 +708,21 @@ impl Course {
                 ));
             }
         }
-        let mut seen = std::collections::HashSet::with_capacity(self.students.len());
         for s in &self.students {
-            if check_name("student", &s.name)? != s.name {
-                return Err(ModelError::invalid("student name has surrounding spaces"));
-            }
-            if !seen.insert(name_key(&s.name)) {
-                return Err(ModelError::Duplicate {
-                    what: "student",
-                    name: s.name.clone(),
-                });
-            }
+            check_stored_name("student", &s.name)?;
             self.check_student_grades(s)?;
+        }
+        if let Some(name) = find_duplicate(self.students.iter().map(|s| s.name.as_str())) {
+            return Err(ModelError::Duplicate {
+                what: "student",
+                name: name.to_string(),
+            });
         }
         for o in &self.study {
             check_hours(o.hours)?;
             check_score(o.score)?;
             if let Some(name) = &o.student {
-                check_name("student", name)?;
+                check_stored_name("student", name)?;
             }
         }
         check_thresholds(&self.thresholds)

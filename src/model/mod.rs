@@ -10,8 +10,13 @@ mod validate;
 pub use command::{Command, GradeEntry};
 pub use history::Editor;
 pub use validate::{
-    check_hours, check_name, check_points, check_positive, check_score, fmt_num, parse_number,
+    check_hours, check_name, check_points, check_positive, check_score, check_stored_name, fmt_num,
+    parse_number,
 };
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -186,6 +191,67 @@ pub fn same_name(a: &str, b: &str) -> bool {
 
 fn fold(s: &str) -> impl Iterator<Item = char> + '_ {
     s.chars().flat_map(char::to_lowercase)
+}
+
+/// A 64-bit hash of a name as [`same_name`] compares it (trimmed, case folded).
+pub fn name_hash(name: &str) -> u64 {
+    let step = |h: u64, c: u32| (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3);
+    let name = name.trim();
+    let h = if name.is_ascii() {
+        name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            step(h, u32::from(b.to_ascii_lowercase()))
+        })
+    } else {
+        fold(name).fold(0xcbf2_9ce4_8422_2325, |h, c| step(h, c as u32))
+    };
+    // Finalise (MurmurHash3's fmix64) so that every bit depends on every character.
+    let h = (h ^ (h >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+    let h = (h ^ (h >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+/// The first name that repeats an earlier one (ignoring case), checking a whole roster
+/// in one pass without allocating a string per name.
+pub fn find_duplicate<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let names = names.into_iter();
+    let mut seen: HashMap<u64, &'a str, BuildHasherDefault<PassThrough>> =
+        HashMap::with_capacity_and_hasher(names.size_hint().0, BuildHasherDefault::default());
+    for name in names {
+        match seen.entry(name_hash(name)) {
+            Entry::Vacant(slot) => {
+                slot.insert(name);
+            }
+            Entry::Occupied(first) if same_name(first.get(), name) => return Some(name),
+            // Two different names with the same 64-bit hash: settle it the slow way.
+            Entry::Occupied(_) => return find_duplicate_slowly(seen.into_values().chain([name])),
+        }
+    }
+    None
+}
+
+fn find_duplicate_slowly<'a>(names: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let mut seen = std::collections::HashSet::new();
+    names.into_iter().find(|n| !seen.insert(name_key(n)))
+}
+
+/// A hasher for keys that are already good 64-bit hashes.
+#[derive(Default)]
+pub struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) ^ u64::from(*b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 /// The key under which two names count as the same: trimmed and lower-cased.

@@ -5,36 +5,67 @@ use crate::error::ModelError;
 
 /// Trims a name and checks it: non-empty, at most 100 characters, no control characters.
 pub fn check_name(what: &'static str, name: &str) -> Result<String, ModelError> {
+    check_name_str(what, name).map(str::to_string)
+}
+
+/// Checks a name already stored: valid and without surrounding spaces. Allocates nothing.
+pub fn check_stored_name(what: &'static str, name: &str) -> Result<(), ModelError> {
+    if check_name_str(what, name)?.len() != name.len() {
+        return Err(ModelError::invalid(format!(
+            "{what} name has surrounding spaces"
+        )));
+    }
+    Ok(())
+}
+
+fn check_name_str<'a>(what: &'static str, name: &'a str) -> Result<&'a str, ModelError> {
     let name = name.trim();
     if name.is_empty() {
         return Err(ModelError::invalid(format!("{what} name cannot be empty")));
     }
-    if name.chars().count() > MAX_NAME_CHARS {
+    let chars = if name.is_ascii() {
+        name.len()
+    } else {
+        name.chars().count()
+    };
+    if chars > MAX_NAME_CHARS {
         return Err(ModelError::invalid(format!(
             "{what} name is longer than {MAX_NAME_CHARS} characters"
         )));
     }
-    if name.chars().any(char::is_control) {
+    let control = if name.is_ascii() {
+        name.bytes().any(|b| b.is_ascii_control())
+    } else {
+        name.chars().any(char::is_control)
+    };
+    if control {
         return Err(ModelError::invalid(format!(
             "{what} name cannot contain control characters"
         )));
     }
-    Ok(name.to_string())
+    Ok(name)
 }
 
 /// Points must be a finite number from 0 to the assessment's maximum.
+#[inline]
 pub fn check_points(points: f64, max_points: f64, assessment: &str) -> Result<(), ModelError> {
+    if (0.0..=max_points).contains(&points) {
+        Ok(())
+    } else {
+        Err(points_error(points, max_points, assessment))
+    }
+}
+
+#[cold]
+fn points_error(points: f64, max_points: f64, assessment: &str) -> ModelError {
     if !points.is_finite() {
-        return Err(ModelError::invalid("points must be a finite number"));
+        return ModelError::invalid("points must be a finite number");
     }
-    if !(0.0..=max_points).contains(&points) {
-        return Err(ModelError::invalid(format!(
-            "points must be from 0 to {} for {assessment}, not {}",
-            fmt_num(max_points),
-            fmt_num(points)
-        )));
-    }
-    Ok(())
+    ModelError::invalid(format!(
+        "points must be from 0 to {} for {assessment}, not {}",
+        fmt_num(max_points),
+        fmt_num(points)
+    ))
 }
 
 /// Weights and max points must be finite and above zero.
