@@ -74,31 +74,8 @@ pub fn letter_band(letter: char) -> usize {
 /// Statistics over the final grades that exist.
 pub fn class_stats(finals: &[Option<f64>]) -> ClassStats {
     let mut values: Vec<f64> = finals.iter().flatten().copied().collect();
-    let count = values.len();
-    if count == 0 {
-        return ClassStats::default();
-    }
-    let n = count as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let std_dev = (count >= 2).then(|| {
-        let ss: f64 = values.iter().map(|v| (v - mean) * (v - mean)).sum();
-        (ss / (n - 1.0)).sqrt()
-    });
     values.sort_unstable_by(f64::total_cmp);
-    let mid = count / 2;
-    let median = if count % 2 == 1 {
-        values[mid]
-    } else {
-        (values[mid - 1] + values[mid]) / 2.0
-    };
-    ClassStats {
-        count,
-        mean: Some(mean),
-        median: Some(median),
-        std_dev,
-        min: values.first().copied(),
-        max: values.last().copied(),
-    }
+    sorted_stats(&values)
 }
 
 /// Competition ranking by final grade, highest first: equal grades share a rank and the
@@ -136,4 +113,145 @@ pub fn assessment_means(course: &Course) -> Vec<Option<f64>> {
             (n > 0).then(|| sum / n as f64 / a.max_points * 100.0)
         })
         .collect()
+}
+
+/// The statistics of a course kept up to date as grades change one at a time, without
+/// rescanning every student: the interactive gradebook's view of [`Report`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LiveStats {
+    /// Final grade per student, in roster order.
+    pub finals: Vec<Option<f64>>,
+    /// The final grades that exist, ascending: median, min, max and ranks by binary search.
+    sorted: Vec<f64>,
+    pub stats: ClassStats,
+    /// Every student with the highest final grade, in roster order.
+    pub top: Vec<usize>,
+    /// How many final grades fall in each letter band: A, B, C, D, F.
+    pub letters: [usize; 5],
+    /// Mean percent per assessment over the students graded in it.
+    pub assessment_means: Vec<Option<f64>>,
+    /// Sum of points and count of grades per assessment.
+    sums: Vec<(f64, usize)>,
+}
+
+impl LiveStats {
+    /// Everything computed afresh.
+    pub fn of(course: &Course) -> Self {
+        let finals: Vec<Option<f64>> = course
+            .students
+            .iter()
+            .map(|s| course.final_grade(s))
+            .collect();
+        let mut sorted: Vec<f64> = finals.iter().flatten().copied().collect();
+        sorted.sort_unstable_by(f64::total_cmp);
+        let mut sums = vec![(0.0, 0); course.assessments.len()];
+        for s in &course.students {
+            for (sum, g) in sums.iter_mut().zip(&s.grades) {
+                if let Some(p) = g {
+                    sum.0 += p;
+                    sum.1 += 1;
+                }
+            }
+        }
+        let mut live = Self {
+            finals,
+            sorted,
+            sums,
+            ..Self::default()
+        };
+        live.summarise(course);
+        live
+    }
+
+    /// Competition rank of a final grade: 1 + how many are strictly higher.
+    pub fn rank(&self, final_grade: f64) -> usize {
+        1 + self.sorted.len() - self.sorted.partition_point(|&v| v <= final_grade)
+    }
+
+    /// After student `s` got new points in assessment `a` (they had `old` before).
+    pub fn grade_changed(&mut self, course: &Course, s: usize, a: usize, old: Option<f64>) {
+        let (Some(student), Some(sum), true) = (
+            course.students.get(s),
+            self.sums.get_mut(a),
+            self.finals.len() == course.students.len(),
+        ) else {
+            *self = Self::of(course);
+            return;
+        };
+        let new = student.grades[a];
+        if let Some(p) = old {
+            sum.0 -= p;
+            sum.1 -= 1;
+        }
+        if let Some(p) = new {
+            sum.0 += p;
+            sum.1 += 1;
+        }
+        // Recompute the column's mean exactly when it empties, so no rounding lingers.
+        if sum.1 == 0 {
+            sum.0 = 0.0;
+        }
+        let fin = course.final_grade(student);
+        let before = std::mem::replace(&mut self.finals[s], fin);
+        if let Some(v) = before {
+            let i = self.sorted.partition_point(|&x| x.total_cmp(&v).is_lt());
+            self.sorted.remove(i);
+        }
+        if let Some(v) = fin {
+            let i = self.sorted.partition_point(|&x| x.total_cmp(&v).is_lt());
+            self.sorted.insert(i, v);
+        }
+        self.summarise(course);
+    }
+
+    /// The numbers that follow from `finals`, `sorted` and `sums`: linear in the number of
+    /// graded students over contiguous memory, never touching the students themselves.
+    fn summarise(&mut self, course: &Course) {
+        self.stats = sorted_stats(&self.sorted);
+        self.top = match self.stats.max {
+            Some(max) => (0..self.finals.len())
+                .filter(|&i| self.finals[i] == Some(max))
+                .collect(),
+            None => Vec::new(),
+        };
+        let t = course.thresholds;
+        let below = |x: f64| self.sorted.partition_point(|&v| v < x);
+        let n = self.sorted.len();
+        let (a, b, c, d) = (below(t.a), below(t.b), below(t.c), below(t.d));
+        self.letters = [n - a, a - b, b - c, c - d, d];
+        self.assessment_means = course
+            .assessments
+            .iter()
+            .zip(&self.sums)
+            .map(|(a, &(sum, count))| {
+                (count > 0).then(|| sum / count as f64 / a.max_points * 100.0)
+            })
+            .collect();
+    }
+}
+
+/// Class statistics from final grades sorted ascending.
+fn sorted_stats(sorted: &[f64]) -> ClassStats {
+    let count = sorted.len();
+    if count == 0 {
+        return ClassStats::default();
+    }
+    let n = count as f64;
+    let mean = sorted.iter().sum::<f64>() / n;
+    let std_dev = (count >= 2)
+        .then(|| (sorted.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1.0)).sqrt());
+    let mid = count / 2;
+    let median = if count % 2 == 1 {
+        sorted[mid]
+    } else {
+        (sorted[mid - 1] + sorted[mid]) / 2.0
+    };
+    ClassStats {
+        count,
+        mean: Some(mean),
+        median: Some(median),
+        std_dev,
+        min: sorted.first().copied(),
+        max: sorted.last().copied(),
+    }
 }

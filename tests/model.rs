@@ -309,3 +309,42 @@ fn duplicates_are_found_ignoring_case_and_spaces() {
     );
     assert_eq!(find_duplicate(Vec::<&str>::new()), None);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// Statistics kept up to date one grade at a time agree with statistics from scratch.
+    #[test]
+    fn live_statistics_follow_single_grade_changes(
+        mut course in common::course(0),
+        changes in prop::collection::vec((0usize..8, 0usize..4, prop::option::of(0.0..1.0f64)), 1..40),
+    ) {
+        use gradebook::stats::LiveStats;
+        let mut live = LiveStats::of(&course);
+        for (s, a, fraction) in changes {
+            if s >= course.students.len() || a >= course.assessments.len() {
+                continue;
+            }
+            let points = fraction.map(|f| (f * course.assessments[a].max_points * 4.0).round() / 4.0);
+            let old = std::mem::replace(&mut course.students[s].grades[a], points);
+            live.grade_changed(&course, s, a, old);
+            let fresh = LiveStats::of(&course);
+            prop_assert_eq!(&live.finals, &fresh.finals);
+            prop_assert_eq!(live.top.clone(), fresh.top.clone());
+            prop_assert_eq!(live.letters, fresh.letters);
+            prop_assert_eq!(live.stats.count, fresh.stats.count);
+            prop_assert_eq!((live.stats.median, live.stats.min, live.stats.max), (fresh.stats.median, fresh.stats.min, fresh.stats.max));
+            prop_assert_eq!(live.stats.mean, fresh.stats.mean);
+            for (x, y) in live.assessment_means.iter().zip(&fresh.assessment_means) {
+                match (x, y) {
+                    (Some(x), Some(y)) => prop_assert!((x - y).abs() <= 1e-9 * y.abs().max(1.0)),
+                    _ => prop_assert_eq!(x, y),
+                }
+            }
+            let ranks = ranks(&fresh.finals);
+            for (f, r) in fresh.finals.iter().zip(ranks) {
+                prop_assert_eq!(f.map(|f| live.rank(f)), r);
+            }
+        }
+    }
+}

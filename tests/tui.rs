@@ -165,7 +165,7 @@ fn add_a_student_and_grade_them() {
         matches!(app.mode, Mode::Normal),
         "the last student closes fast entry"
     );
-    assert_eq!(app.view.report.stats.count, 6);
+    assert_eq!(app.view.stats.stats.count, 6);
 }
 
 #[test]
@@ -249,7 +249,7 @@ fn assessments_can_be_added_edited_and_deleted() {
     );
     assert_eq!(app.col, 2, "the new assessment is selected");
     press(&mut app, "e10\n\x1b"); // Alice: 10/20 = 50%
-    assert_eq!(app.view.report.finals[0], Some((95.0 + 2.0 * 50.0) / 3.0));
+    assert_eq!(app.view.stats.finals[0], Some((95.0 + 2.0 * 50.0) / 3.0));
     press(&mut app, "E\t\t5\n");
     let Mode::Form(form) = &app.mode else {
         panic!("max points below a grade must be refused")
@@ -457,6 +457,13 @@ proptest! {
             }
         }
         prop_assert!(app.editor.book.validate().is_ok());
+        // Statistics kept up to date key by key match statistics from scratch.
+        if let Some(course) = app.course() {
+            let fresh = gradebook::stats::LiveStats::of(course);
+            prop_assert_eq!(&app.view.stats.finals, &fresh.finals);
+            prop_assert_eq!(app.view.stats.stats.count, fresh.stats.count);
+            prop_assert_eq!(app.view.stats.top.clone(), fresh.top);
+        }
     }
 }
 

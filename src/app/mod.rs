@@ -16,11 +16,12 @@ use chrono::{DateTime, Local, Utc};
 use crossterm::event::{self, Event, KeyEvent, KeyEventKind};
 use tui_input::Input;
 
-use crate::model::{Command, Editor, Gradebook};
-use crate::stats::Report;
+use crate::model::{Command, Editor, GradeEntry, Gradebook};
+use crate::stats::LiveStats;
 use crate::store::Store;
 pub use form::{Form, FormKind};
 use keymap::Context;
+use unicode_width::UnicodeWidthStr;
 
 /// The screens, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,7 +226,10 @@ pub struct View {
     pub course: Option<usize>,
     /// Roster indices of the students shown, in display order.
     pub order: Vec<usize>,
-    pub report: Report,
+    /// Final grades and class statistics, kept up to date.
+    pub stats: LiveStats,
+    /// Display width of the longest student name.
+    pub name_width: usize,
 }
 
 /// The state of the interactive gradebook.
@@ -529,16 +533,41 @@ impl App {
     /// Makes a change, then refreshes what is shown and saves. Returns the error, if any,
     /// for a form to show inline.
     fn execute(&mut self, cmd: Command) -> Result<(), String> {
+        let single = self.single_grade(&cmd);
         match self.editor.execute(cmd, self.clock.now()) {
             Ok(()) => {
-                self.changed();
+                self.changed(single);
                 Ok(())
             }
             Err(e) => Err(e.to_string()),
         }
     }
 
+    /// If `cmd` changes one grade of the course shown: which, and the points it had.
+    fn single_grade(&self, cmd: &Command) -> Option<(GradeEntry, Option<f64>)> {
+        let Command::SetGrade(e) = cmd else {
+            return None;
+        };
+        if Some(e.course) != self.view.course {
+            return None;
+        }
+        let student = self
+            .editor
+            .book
+            .courses
+            .get(e.course)?
+            .students
+            .get(e.student)?;
+        Some((*e, *student.grades.get(e.assessment)?))
+    }
+
     fn undo_redo(&mut self, undo: bool) {
+        let next = if undo {
+            self.editor.next_undo()
+        } else {
+            self.editor.next_redo()
+        };
+        let single = next.and_then(|cmd| self.single_grade(cmd));
         let result = if undo {
             self.editor.undo()
         } else {
@@ -547,7 +576,7 @@ impl App {
         let word = if undo { "undo" } else { "redo" };
         match result {
             Ok(true) => {
-                self.changed();
+                self.changed(single);
                 let done = if undo { "Undone" } else { "Redone" };
                 self.say(Tone::Success, done);
             }
@@ -556,10 +585,14 @@ impl App {
         }
     }
 
-    /// After any change of data: recompute the view and save.
-    fn changed(&mut self) {
+    /// After any change of data: bring the view up to date and save. A single grade
+    /// change is followed incrementally; anything else recomputes the view.
+    fn changed(&mut self, single: Option<(GradeEntry, Option<f64>)>) {
         self.unsaved = true;
-        self.refresh();
+        match single {
+            Some((entry, old)) => self.grade_changed(entry, old),
+            None => self.refresh(),
+        }
         self.save_now();
     }
 
@@ -612,15 +645,14 @@ impl App {
     pub fn refresh(&mut self) {
         let book = &self.editor.book;
         let course = book.current_course();
-        let (order, report) = match course.map(|c| &book.courses[c]) {
+        let (order, stats, name_width) = match course.map(|c| &book.courses[c]) {
             Some(c) => {
-                let report = Report::of(c);
-                (
-                    display_order(c, &report, self.sort, self.filter.value()),
-                    report,
-                )
+                let stats = LiveStats::of(c);
+                let order = display_order(c, &stats, self.sort, self.filter.value());
+                let width = c.students.iter().map(|s| s.name.width()).max().unwrap_or(0);
+                (order, stats, width)
             }
-            None => (Vec::new(), Report::default()),
+            None => (Vec::new(), LiveStats::default(), 0),
         };
         let columns = course.map_or(0, |c| book.courses[c].assessments.len());
         let observations = course.map_or(0, |c| book.courses[c].study.len());
@@ -631,15 +663,52 @@ impl App {
         self.view = View {
             course,
             order,
-            report,
+            stats,
+            name_width,
         };
     }
+
+    /// After one grade of the course shown changed: statistics and order follow without
+    /// rescanning the roster.
+    fn grade_changed(&mut self, entry: GradeEntry, old: Option<f64>) {
+        let Some(course) = self
+            .view
+            .course
+            .and_then(|c| self.editor.book.courses.get(c))
+        else {
+            return self.refresh();
+        };
+        let s = entry.student;
+        self.view
+            .stats
+            .grade_changed(course, s, entry.assessment, old);
+        if self.sort == Sort::Final {
+            if let Some(pos) = self.view.order.iter().position(|&i| i == s) {
+                self.view.order.remove(pos);
+                let finals = &self.view.stats.finals;
+                let at = self
+                    .view
+                    .order
+                    .partition_point(|&i| final_order(finals, i, s).is_lt());
+                self.view.order.insert(at, s);
+            }
+        }
+    }
+}
+
+/// The order of the Final sort: graded first, highest first, then roster order.
+fn final_order(finals: &[Option<f64>], a: usize, b: usize) -> std::cmp::Ordering {
+    let (fa, fb) = (finals[a], finals[b]);
+    fb.is_some()
+        .cmp(&fa.is_some())
+        .then(fb.unwrap_or(0.0).total_cmp(&fa.unwrap_or(0.0)))
+        .then(a.cmp(&b))
 }
 
 /// The students to show, filtered by name and sorted.
 fn display_order(
     course: &crate::model::Course,
-    report: &Report,
+    stats: &LiveStats,
     sort: Sort,
     filter: &str,
 ) -> Vec<usize> {
@@ -654,12 +723,7 @@ fn display_order(
         Sort::Name => {
             order.sort_by_cached_key(|&i| crate::model::name_key(&course.students[i].name))
         }
-        Sort::Final => order.sort_by(|&a, &b| {
-            let (fa, fb) = (report.finals[a], report.finals[b]);
-            fb.is_some()
-                .cmp(&fa.is_some())
-                .then(fb.unwrap_or(0.0).total_cmp(&fa.unwrap_or(0.0)))
-        }),
+        Sort::Final => order.sort_by(|&a, &b| final_order(&stats.finals, a, b)),
     }
     order
 }

@@ -59,6 +59,16 @@ impl Editor {
         replay(&mut self.book, &mut self.redo, &mut self.undo)
     }
 
+    /// The command the next undo will apply.
+    pub fn next_undo(&self) -> Option<&Command> {
+        self.undo.last().map(|s| &s.cmd)
+    }
+
+    /// The command the next redo will apply.
+    pub fn next_redo(&self) -> Option<&Command> {
+        self.redo.last().map(|s| &s.cmd)
+    }
+
     pub fn can_undo(&self) -> bool {
         !self.undo.is_empty()
     }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 /// A held writer lock; released when dropped or when the process ends.
 #[derive(Debug)]
 pub struct WriterLock {
-    _file: File,
+    file: File,
     path: PathBuf,
 }
 
@@ -45,16 +45,8 @@ impl WriterLock {
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
-                let mut holder = String::new();
-                let _ = file.read_to_string(&mut holder);
-                let holder = holder.trim();
-                let holder = if holder.is_empty() {
-                    "another process"
-                } else {
-                    holder
-                };
                 return Err(LockError::Held {
-                    holder: holder.to_string(),
+                    holder: read_holder(&mut file),
                 });
             }
             Err(TryLockError::Error(e)) => return Err(LockError::Io(e)),
@@ -65,14 +57,59 @@ impl WriterLock {
             std::process::id(),
             chrono::Local::now().format("%Y-%m-%d %H:%M:%S")
         );
-        file.set_len(0)
-            .and_then(|()| file.seek(SeekFrom::Start(0)))
+        // Overwrite, then cut: a reader sees the old note or the new one, never nothing.
+        file.seek(SeekFrom::Start(0))
             .and_then(|_| file.write_all(note.as_bytes()))
+            .and_then(|()| file.set_len(note.len() as u64))
             .map_err(LockError::Io)?;
-        Ok(Self { _file: file, path })
+        Ok(Self { file, path })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+}
+
+impl Drop for WriterLock {
+    /// A clean exit leaves no note behind (the lock itself goes with the file handle).
+    fn drop(&mut self) {
+        let _ = self.file.set_len(0);
+    }
+}
+
+/// Who holds the lock, as they wrote it. Between taking the lock and writing its note, a
+/// new holder still shows its predecessor's note (or none): a note naming no running
+/// process is read again for a moment (at most 0.3 s) before it is reported as it is.
+fn read_holder(file: &mut File) -> String {
+    let mut note = String::new();
+    for _ in 0..15 {
+        note.clear();
+        let _ = file
+            .seek(SeekFrom::Start(0))
+            .and_then(|_| file.read_to_string(&mut note));
+        if holder_alive(&note) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let note = note.trim();
+    if note.is_empty() {
+        "another process".to_string()
+    } else {
+        note.to_string()
+    }
+}
+
+/// Whether the pid a note names still runs (where /proc tells; elsewhere, assume so).
+fn holder_alive(note: &str) -> bool {
+    let pid = note
+        .split("(pid ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next());
+    match pid.and_then(|p| p.parse::<u32>().ok()) {
+        Some(pid) => {
+            !Path::new("/proc/self").exists() || Path::new(&format!("/proc/{pid}")).exists()
+        }
+        None => false,
     }
 }

@@ -77,14 +77,10 @@ struct Columns {
 
 impl Columns {
     fn fit(app: &App, course: &Course, width: u16) -> Self {
-        let widest = app
-            .view
-            .order
-            .iter()
-            .map(|&i| course.students[i].name.width())
-            .max()
-            .unwrap_or(0);
-        let name = (widest.max(7) as u16).min(24).min(width / 3).max(4);
+        let name = (app.view.name_width.max(7) as u16)
+            .min(24)
+            .min(width / 3)
+            .max(4);
         let fixed = name + FINAL_W + LETTER_W + RANK_W + 4;
         let available = width.saturating_sub(fixed);
         let col_width = |i: usize| (course.assessments[i].name.width().clamp(5, 12) as u16) + 1;
@@ -154,7 +150,7 @@ fn draw_grid(app: &App, course: &Course, cols: &Columns, frame: &mut Frame, area
         Cell::from(right("Rank".into(), RANK_W)),
     ]);
 
-    let report = &app.view.report;
+    let report = &app.view.stats;
     let rows = app
         .view
         .order
@@ -185,7 +181,7 @@ fn draw_grid(app: &App, course: &Course, cols: &Columns, frame: &mut Frame, area
                 Span::styled(l.to_string(), theme::letter(l))
             })));
             cells.push(Cell::from(right(
-                report.ranks[s].map_or("–".into(), |r| r.to_string()),
+                fin.map_or("–".into(), |f| report.rank(f).to_string()),
                 RANK_W,
             )));
             let row = Row::new(cells);
@@ -202,7 +198,7 @@ fn draw_grid(app: &App, course: &Course, cols: &Columns, frame: &mut Frame, area
 
 /// The class-average row, pinned below the students whatever the sort.
 fn draw_average(app: &App, course: &Course, cols: &Columns, frame: &mut Frame, area: Rect) {
-    let report = &app.view.report;
+    let report = &app.view.stats;
     let mut cells = vec![Cell::from("Average")];
     cells.extend(cols.shown.iter().zip(&cols.widths).map(|(&i, &w)| {
         Cell::from(right(

@@ -10,7 +10,7 @@ use crate::app::App;
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let Some(course) = app.course() else { return };
-    let r = &app.view.report;
+    let r = &app.view.stats;
     // Per-assessment means only when there is room for at least one of them.
     let means_height = if area.height >= 14 {
         (course.assessments.len() as u16 + 3).min(area.height / 2)

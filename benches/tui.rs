@@ -1,0 +1,84 @@
+//! The interactive gradebook at the three scales: a keystroke handled and the frame drawn
+//! (into an 80×24 test terminal), and the statistics after one grade change.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use gradebook::app::{App, Clock};
+use gradebook::model::{Command, Editor, GradeEntry};
+use gradebook::sample::synthetic;
+use gradebook::stats::{LiveStats, Report};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const SCALES: [(&str, usize, usize); 3] = [
+    ("class", 30, 5),
+    ("school", 5_000, 40),
+    ("stress", 100_000, 10),
+];
+
+fn key(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+}
+
+fn bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group("tui");
+    for (label, students, assessments) in SCALES {
+        let book = synthetic(students, assessments, chrono::Utc::now());
+        let mut app = App::new(book.clone(), None, Clock::System);
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("a test terminal");
+        // Move down and up so the selection stays near the top.
+        let mut down = true;
+        group.bench_function(format!("move and draw {label}"), |b| {
+            b.iter(|| {
+                app.dispatch(app.handle_key(key(if down { 'j' } else { 'k' })));
+                down = !down;
+                terminal
+                    .draw(|f| gradebook::ui::view(&app, f))
+                    .expect("drawn");
+            })
+        });
+        // Clear and undo a grade: two changes, each with statistics and the frame.
+        app.dispatch(app.handle_key(key('l')));
+        group.bench_function(format!("change a grade and draw {label}"), |b| {
+            b.iter(|| {
+                app.dispatch(app.handle_key(key('x')));
+                terminal
+                    .draw(|f| gradebook::ui::view(&app, f))
+                    .expect("drawn");
+                app.dispatch(app.handle_key(key('u')));
+                terminal
+                    .draw(|f| gradebook::ui::view(&app, f))
+                    .expect("drawn");
+            })
+        });
+        let mut editor = Editor::new(book);
+        let mut live = LiveStats::of(&editor.book.courses[0]);
+        let mut points = 0.0;
+        group.bench_function(format!("statistics after one grade change {label}"), |b| {
+            b.iter(|| {
+                points = if points > 50.0 { 10.0 } else { 60.0 };
+                let old = editor.book.courses[0].students[0].grades[0];
+                let entry = GradeEntry {
+                    course: 0,
+                    student: 0,
+                    assessment: 0,
+                    points: Some(points),
+                };
+                editor
+                    .execute(Command::SetGrade(entry), chrono::Utc::now())
+                    .expect("a valid grade");
+                live.grade_changed(&editor.book.courses[0], 0, 0, old);
+                black_box(&live.stats);
+            })
+        });
+        group.bench_function(format!("statistics from scratch {label}"), |b| {
+            b.iter(|| black_box(Report::of(&editor.book.courses[0])))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,217 @@
+//! Crashes and races with the real binary: SIGKILL at random moments of a save, and
+//! several writers at once. Promises 1 and 4 of PRODUCT.md "The file".
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use gradebook::store;
+
+fn bin() -> std::path::PathBuf {
+    assert_cmd::cargo::cargo_bin("gradebook")
+}
+
+fn students(file: &Path) -> BTreeSet<String> {
+    let book = store::load(file).unwrap_or_else(|e| panic!("the file must always load: {e}"));
+    book.courses.first().map_or_else(BTreeSet::new, |c| {
+        c.students.iter().map(|s| s.name.clone()).collect()
+    })
+}
+
+/// A tiny deterministic generator, so a failure can be replayed.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// 500 times: start a command that adds a student and saves, SIGKILL it after a random
+/// delay, and check that the file loads and holds the state from just before or just
+/// after that save, never anything else.
+#[test]
+fn killed_writer_leaves_old_or_new_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gradebook.postcard");
+    let run = |args: &[&str]| {
+        Command::new(bin())
+            .arg("--file")
+            .arg(&file)
+            .args(args)
+            .env_remove("GRADEBOOK_FILE")
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["sample"]).status.success());
+    let mut expected = students(&file);
+    let mut rng = Lcg(2026);
+    let (mut before, mut after) = (0, 0);
+    for k in 0..500 {
+        let name = format!("Killed {k}");
+        let mut child = Command::new(bin())
+            .arg("--file")
+            .arg(&file)
+            .args(["grade", &name, "50"])
+            .env_remove("GRADEBOOK_FILE")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_micros(rng.below(6000)));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        let now = students(&file);
+        if now == expected {
+            before += 1;
+            assert!(!status.success(), "a command that finished must have saved");
+        } else {
+            let mut with = expected.clone();
+            with.insert(name);
+            assert_eq!(now, with, "kill {k}: the file holds a state that never was");
+            after += 1;
+            expected = with;
+        }
+        // No temp file survives to confuse anyone, beyond the one a kill may strand.
+        let strays = std::fs::read_dir(dir.path()).unwrap().filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains(".tmp-")
+        });
+        assert!(strays.count() <= k + 1);
+    }
+    // The delays must have hit both sides of the save for the test to mean anything.
+    assert!(before > 20 && after > 20, "before {before}, after {after}");
+}
+
+/// Eight writers started together: those that got the lock saved, the others said who
+/// held it, and no saved change was lost.
+#[test]
+fn racing_writers_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gradebook.postcard");
+    assert!(
+        Command::new(bin())
+            .arg("--file")
+            .arg(&file)
+            .arg("sample")
+            .status()
+            .unwrap()
+            .success()
+    );
+    for round in 0..5 {
+        let children: Vec<_> = (0..8)
+            .map(|i| {
+                let name = format!("Racer {round}-{i}");
+                let child = Command::new(bin())
+                    .arg("--file")
+                    .arg(&file)
+                    .args(["grade", &name, "70"])
+                    .stderr(Stdio::piped())
+                    .stdout(Stdio::null())
+                    .spawn()
+                    .unwrap();
+                (name, child)
+            })
+            .collect();
+        let mut won = BTreeSet::new();
+        for (name, child) in children {
+            let out = child.wait_with_output().unwrap();
+            if out.status.success() {
+                won.insert(name);
+            } else {
+                let err = String::from_utf8_lossy(&out.stderr);
+                assert!(err.contains("is in use by gradebook grade (pid"), "{err}");
+            }
+        }
+        assert!(!won.is_empty());
+        let now = students(&file);
+        for name in &won {
+            assert!(now.contains(name), "{name} was saved, then lost");
+        }
+        let racers = now
+            .iter()
+            .filter(|n| n.starts_with(&format!("Racer {round}-")))
+            .count();
+        assert_eq!(racers, won.len(), "only winners are in the file");
+    }
+}
+
+/// The interactive gradebook holds the lock for its whole session; a second writer names
+/// it and exits at once; after SIGKILL of the session the lock is free.
+#[test]
+fn the_lock_dies_with_a_killed_session() {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gradebook.postcard");
+    assert!(
+        Command::new(bin())
+            .arg("--file")
+            .arg(&file)
+            .arg("sample")
+            .status()
+            .unwrap()
+            .success()
+    );
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(bin());
+    cmd.arg("--file");
+    cmd.arg(&file);
+    cmd.env("TERM", "xterm-256color");
+    let mut session = pair.slave.spawn_command(cmd).unwrap();
+    let grade = || {
+        Command::new(bin())
+            .arg("--file")
+            .arg(&file)
+            .args(["grade", "Zed", "50"])
+            .output()
+            .unwrap()
+    };
+    let start = Instant::now();
+    let out = loop {
+        let out = grade();
+        if !out.status.success() {
+            break out;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the session never took the lock"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("in use by gradebook interactive session (pid"),
+        "{err}"
+    );
+    let pid = session.process_id().unwrap().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-KILL", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    session.wait().unwrap();
+    let out = grade();
+    assert!(
+        out.status.success(),
+        "the lock must be free once its holder died: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
