@@ -682,16 +682,16 @@ impl App {
         self.view
             .stats
             .grade_changed(course, s, entry.assessment, old);
-        if self.sort == Sort::Final {
-            if let Some(pos) = self.view.order.iter().position(|&i| i == s) {
-                self.view.order.remove(pos);
-                let finals = &self.view.stats.finals;
-                let at = self
-                    .view
-                    .order
-                    .partition_point(|&i| final_order(finals, i, s).is_lt());
-                self.view.order.insert(at, s);
-            }
+        if self.sort == Sort::Final
+            && let Some(pos) = self.view.order.iter().position(|&i| i == s)
+        {
+            self.view.order.remove(pos);
+            let finals = &self.view.stats.finals;
+            let at = self
+                .view
+                .order
+                .partition_point(|&i| final_order(finals, i, s).is_lt());
+            self.view.order.insert(at, s);
         }
     }
 }
