@@ -5,6 +5,8 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
 
 /// A held writer lock; released when dropped or when the process ends.
 #[derive(Debug)]
@@ -22,6 +24,9 @@ pub enum LockError {
     },
     Io(io::Error),
 }
+
+/// How long a second writer waits for the lock before it gives up and names the holder.
+pub const PATIENCE: Duration = Duration::from_millis(400);
 
 /// The lock file that guards `data_file`.
 pub fn lock_path(data_file: &Path) -> PathBuf {
@@ -42,14 +47,22 @@ impl WriterLock {
             .mode(0o600)
             .open(&path)
             .map_err(LockError::Io)?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => {
-                return Err(LockError::Held {
-                    holder: read_holder(&mut file),
-                });
+        // A writer that is just finishing (a command from a script) is waited for briefly;
+        // one that stays (an open interactive session) is named well within a second.
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    sleep(Duration::from_millis(20))
+                }
+                Err(TryLockError::WouldBlock) => {
+                    return Err(LockError::Held {
+                        holder: read_holder(&mut file),
+                    });
+                }
+                Err(TryLockError::Error(e)) => return Err(LockError::Io(e)),
             }
-            Err(TryLockError::Error(e)) => return Err(LockError::Io(e)),
         }
         let _ = file.set_permissions(std::fs::Permissions::from_mode(0o600));
         let note = format!(
@@ -79,10 +92,10 @@ impl Drop for WriterLock {
 
 /// Who holds the lock, as they wrote it. Between taking the lock and writing its note, a
 /// new holder still shows its predecessor's note (or none): a note naming no running
-/// process is read again for a moment (at most 0.3 s) before it is reported as it is.
+/// process is read again for a moment (at most 0.2 s) before it is reported as it is.
 fn read_holder(file: &mut File) -> String {
     let mut note = String::new();
-    for _ in 0..15 {
+    for _ in 0..10 {
         note.clear();
         let _ = file
             .seek(SeekFrom::Start(0))
@@ -90,7 +103,7 @@ fn read_holder(file: &mut File) -> String {
         if holder_alive(&note) {
             break;
         }
-        std::thread::sleep(std::time::Duration::from_millis(20));
+        sleep(Duration::from_millis(20));
     }
     let note = note.trim();
     if note.is_empty() {
