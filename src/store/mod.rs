@@ -1,17 +1,9 @@
 //! The gradebook file: where it lives, how it is read, and how it is saved so that no crash,
 //! fault or second process can lose or corrupt a teacher's data.
 //!
-//! The promises of the file, and the tests that prove each:
-//! 1. atomic and durable save — `atomic::write_atomic`; `tests/store.rs::save_steps_happen_in_order`
-//!    and `killed_writer_leaves_old_or_new_state`;
-//! 2. a failed save leaves the old file byte-identical — `tests/store.rs::failed_save_*`;
-//! 3. corrupt, truncated, foreign or newer files are refused and never changed —
-//!    `tests/store.rs::refused_files_are_left_byte_identical` and `tests/cli.rs::corrupt_file_*`;
-//! 4. one writer at a time — `tests/store.rs::second_writer_is_refused` and
-//!    `tests/cli.rs::second_writer_says_who_holds_the_lock`;
-//! 5. private file and directory — `tests/store.rs::file_and_directory_are_private`;
-//! 6. older versions keep loading — `tests/store.rs::version_1_sample_loads`;
-//! 7. hostile bytes are safe — `tests/store.rs::every_truncation_and_bit_flip_is_refused`.
+//! The promises of the file and the tests that prove each are listed in the README
+//! ("Where the data lives"): `tests/store.rs`, `tests/crash.rs`, `tests/cli.rs`,
+//! `tests/tui.rs` and `tests/pty.rs`.
 
 pub mod atomic;
 pub mod format;
