@@ -5,11 +5,11 @@ use std::hint::black_box;
 
 use chrono::Utc;
 use criterion::{Criterion, criterion_group, criterion_main};
-use gradebook::model::Observation;
+use gradebook::model::{Observation, Study};
 use gradebook::predictor::fit;
 
 /// Deterministic data like the tutorial's: score = 50 + 2·hours + noise.
-pub fn observations(n: usize) -> Vec<Observation> {
+pub fn observations(n: usize) -> Study {
     let mut state = 42u64;
     let mut next = || {
         state = state
@@ -35,7 +35,13 @@ fn bench(c: &mut Criterion) {
     for n in [30, 100_000, 1_000_000] {
         let data = observations(n);
         group.bench_function(format!("{n} observations"), |b| {
-            b.iter(|| fit(black_box(&data), Utc::now()))
+            b.iter(|| {
+                fit(
+                    black_box(data.hours()),
+                    black_box(data.scores()),
+                    Utc::now(),
+                )
+            })
         });
     }
     group.finish();

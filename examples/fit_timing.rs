@@ -12,7 +12,7 @@ fn main() -> Result<(), String> {
         .map_or(Ok(21), |r| r.parse())
         .map_err(|e| format!("{e}"))?;
     let bytes = std::fs::read(&path).map_err(|e| format!("{path}: {e}"))?;
-    let data: Vec<gradebook::model::Observation> = bytes
+    let data: gradebook::model::Study = bytes
         .chunks_exact(16)
         .map(|c| {
             let f = |b: &[u8]| f64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
@@ -27,8 +27,10 @@ fn main() -> Result<(), String> {
     let mut model = None;
     for _ in 0..runs {
         let start = Instant::now();
-        model =
-            Some(gradebook::predictor::fit(&data, chrono::Utc::now()).map_err(|e| e.to_string())?);
+        model = Some(
+            gradebook::predictor::fit(data.hours(), data.scores(), chrono::Utc::now())
+                .map_err(|e| e.to_string())?,
+        );
         times.push(start.elapsed().as_secs_f64());
     }
     times.sort_by(f64::total_cmp);

@@ -6,8 +6,6 @@ use serde::{Deserialize, Serialize};
 use statrs::distribution::{Continuous, ContinuousCDF, StudentsT};
 use thiserror::Error;
 
-use crate::model::Observation;
-
 /// A fitted line `score = intercept + slope · hours` and what it was fitted on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainedModel {
@@ -58,22 +56,23 @@ pub struct Prediction {
 /// Shifting by a data point keeps the sums small when hours are large or nearly equal: the
 /// relative error of Sxx is at most about n·ε (a data point's distance to the mean is at
 /// most √Sxx), against n·ε·x̄²/Sxx for the naive Σx² − n·x̄².
-pub fn fit(data: &[Observation], now: DateTime<Utc>) -> Result<TrainedModel, FitError> {
-    let n = data.len();
+pub fn fit(hours: &[f64], scores: &[f64], now: DateTime<Utc>) -> Result<TrainedModel, FitError> {
+    let n = hours.len().min(scores.len());
+    let (hours, scores) = (&hours[..n], &scores[..n]);
     if n < 2 {
         return Err(FitError::TooFew(n));
     }
-    let (kx, ky) = (data[0].hours, data[0].score);
+    let (kx, ky) = (hours[0], scores[0]);
     // Four independent lanes, so the additions do not wait on each other.
     let mut lanes = [Sums::default(); LANES];
-    let mut chunks = data.chunks_exact(LANES);
-    for chunk in &mut chunks {
-        for (lane, o) in lanes.iter_mut().zip(chunk) {
-            lane.add(o, kx, ky);
+    let (mut xs, mut ys) = (hours.chunks_exact(LANES), scores.chunks_exact(LANES));
+    for (cx, cy) in (&mut xs).zip(&mut ys) {
+        for ((lane, &x), &y) in lanes.iter_mut().zip(cx).zip(cy) {
+            lane.add(x, y, kx, ky);
         }
     }
-    for (lane, o) in lanes.iter_mut().zip(chunks.remainder()) {
-        lane.add(o, kx, ky);
+    for ((lane, &x), &y) in lanes.iter_mut().zip(xs.remainder()).zip(ys.remainder()) {
+        lane.add(x, y, kx, ky);
     }
     let Sums {
         sx,
@@ -195,17 +194,17 @@ impl Default for Sums {
 
 impl Sums {
     #[inline]
-    fn add(&mut self, o: &Observation, kx: f64, ky: f64) {
-        let (dx, dy) = (o.hours - kx, o.score - ky);
+    fn add(&mut self, x: f64, y: f64, kx: f64, ky: f64) {
+        let (dx, dy) = (x - kx, y - ky);
         self.sx += dx;
         self.sy += dy;
         self.sxx += dx * dx;
         self.sxy += dx * dy;
         self.syy += dy * dy;
-        self.lo = self.lo.min(o.hours);
-        self.hi = self.hi.max(o.hours);
-        self.hash.0 = (self.hash.0 ^ o.hours.to_bits()).wrapping_mul(HASH_PRIME);
-        self.hash.1 = (self.hash.1 ^ o.score.to_bits()).wrapping_mul(HASH_PRIME);
+        self.lo = self.lo.min(x);
+        self.hi = self.hi.max(x);
+        self.hash.0 = (self.hash.0 ^ x.to_bits()).wrapping_mul(HASH_PRIME);
+        self.hash.1 = (self.hash.1 ^ y.to_bits()).wrapping_mul(HASH_PRIME);
     }
 
     fn merge(a: Sums, b: &Sums) -> Sums {
@@ -231,14 +230,14 @@ const HASH_PRIME: u64 = 0x0100_0000_01b3;
 /// result is `n` mixed with the lanes: `h = n`, then for each lane in order
 /// `h = (h.rotate_left(32) ^ hours_word) · prime; h = (h.rotate_left(32) ^ score_word) · prime`.
 /// Lanes keep it from slowing the one-pass fit down.
-pub fn fingerprint(data: &[Observation]) -> u64 {
+pub fn fingerprint(hours: &[f64], scores: &[f64]) -> u64 {
     let mut lanes = [(HASH_SEED, HASH_SEED); LANES];
-    for (i, o) in data.iter().enumerate() {
+    for (i, (x, y)) in hours.iter().zip(scores).enumerate() {
         let lane = &mut lanes[i % LANES];
-        lane.0 = (lane.0 ^ o.hours.to_bits()).wrapping_mul(HASH_PRIME);
-        lane.1 = (lane.1 ^ o.score.to_bits()).wrapping_mul(HASH_PRIME);
+        lane.0 = (lane.0 ^ x.to_bits()).wrapping_mul(HASH_PRIME);
+        lane.1 = (lane.1 ^ y.to_bits()).wrapping_mul(HASH_PRIME);
     }
-    finish_fingerprint(&lanes, data.len())
+    finish_fingerprint(&lanes, hours.len().min(scores.len()))
 }
 
 fn finish_fingerprint(lanes: &[(u64, u64); LANES], n: usize) -> u64 {

@@ -30,7 +30,7 @@ pub fn course(now: DateTime<Utc>) -> Result<Course, String> {
             grades: vec![Some(*g)],
         })
         .collect();
-    course.study = sample_observations()?;
+    course.study = sample_observations()?.into();
     Ok(course)
 }
 

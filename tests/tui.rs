@@ -562,7 +562,7 @@ fn train_predict_and_edit_observations_by_keys() {
     press(&mut app, "\x08\x08\x08\x08\x08\x08alice\n");
     let c = app.course().unwrap();
     assert_eq!(c.study.len(), 31);
-    assert_eq!(c.study[30].student.as_deref(), Some("Alice"));
+    assert_eq!(c.study.get(30).unwrap().student, Some("Alice"));
     assert!(c.model_is_stale());
     let screen = format!("{}", render(&app, 80, 24).backend());
     assert!(screen.contains("STALE"), "{screen}");

@@ -38,7 +38,11 @@ impl App {
         let Some((c, course)) = self.view.course.zip(self.course()) else {
             return;
         };
-        match predictor::fit(&course.study, self.clock.now()) {
+        match predictor::fit(
+            course.study.hours(),
+            course.study.scores(),
+            self.clock.now(),
+        ) {
             Ok(model) => {
                 let summary = format!("Trained on {} observations: R² {:.3}", model.n, model.r2);
                 match self.execute(Command::SetModel {

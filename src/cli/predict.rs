@@ -12,7 +12,8 @@ use crate::predictor::{self, Prediction, TrainedModel};
 
 /// Fits the model of `course` on its observations.
 pub fn train(course: &Course) -> Result<TrainedModel, Failure> {
-    predictor::fit(&course.study, Utc::now()).map_err(|e| Failure(format!("cannot train: {e}")))
+    predictor::fit(course.study.hours(), course.study.scores(), Utc::now())
+        .map_err(|e| Failure(format!("cannot train: {e}")))
 }
 
 /// What training found, in two lines.

@@ -9,11 +9,11 @@ use crate::model::{
 pub fn export(course: &Course) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["hours", "score", "student"])?;
-    for o in &course.study {
+    for o in course.study.iter() {
         w.write_record([
             exact(o.hours),
             exact(o.score),
-            o.student.clone().unwrap_or_default(),
+            o.student.unwrap_or_default().to_string(),
         ])?;
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;

@@ -5,9 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::ImportError;
-use crate::model::{
-    Assessment, Command, Course, Gradebook, Observation, Student, Thresholds, name_key,
-};
+use crate::model::{Assessment, Command, Course, Gradebook, Student, Study, Thresholds, name_key};
 use crate::predictor::TrainedModel;
 
 /// The value of `"format"`.
@@ -30,7 +28,7 @@ struct CourseJson {
     last_updated: DateTime<Utc>,
     assessments: Vec<Assessment>,
     students: Vec<StudentJson>,
-    study: Vec<Observation>,
+    study: Study,
     model: Option<TrainedModel>,
     #[serde(default)]
     thresholds: Thresholds,

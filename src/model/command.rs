@@ -370,7 +370,7 @@ impl Gradebook {
                     .map(check_observation)
                     .collect::<Result<Vec<_>, _>>()?;
                 let count = observations.len();
-                c.study.splice(index..index, observations);
+                c.study.insert_many(index, observations);
                 RemoveObservations {
                     course,
                     index,
@@ -385,7 +385,7 @@ impl Gradebook {
                 let c = self.course_mut(course)?;
                 let end = index.checked_add(count).filter(|&e| e <= c.study.len());
                 let end = end.ok_or(ModelError::Gone("observation"))?;
-                let observations = c.study.drain(index..end).collect();
+                let observations = c.study.remove_many(index, end);
                 InsertObservations {
                     course,
                     index,
@@ -718,10 +718,10 @@ impl Course {
                 name: name.to_string(),
             });
         }
-        for o in &self.study {
+        for o in self.study.iter() {
             check_hours(o.hours)?;
             check_score(o.score)?;
-            if let Some(name) = &o.student {
+            if let Some(name) = o.student {
                 check_stored_name("student", name)?;
             }
         }

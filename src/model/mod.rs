@@ -5,10 +5,12 @@
 
 mod command;
 mod history;
+mod study;
 mod validate;
 
 pub use command::{Command, GradeEntry};
 pub use history::Editor;
+pub use study::{ObservationRef, Study};
 pub use validate::{
     check_hours, check_name, check_points, check_positive, check_score, check_stored_name, fmt_num,
     parse_number,
@@ -48,7 +50,7 @@ pub struct Course {
     pub students: Vec<Student>,
     pub thresholds: Thresholds,
     /// Weekly study hours against test score, the predictor's data.
-    pub study: Vec<Observation>,
+    pub study: Study,
     /// The last trained study-hours model, if any.
     pub model: Option<TrainedModel>,
 }
@@ -139,7 +141,7 @@ impl Course {
             assessments: Vec::new(),
             students: Vec::new(),
             thresholds: Thresholds::default(),
-            study: Vec::new(),
+            study: Study::default(),
             model: None,
         }
     }
@@ -161,9 +163,9 @@ impl Course {
 
     /// Whether the trained model no longer matches the observations.
     pub fn model_is_stale(&self) -> bool {
-        self.model
-            .as_ref()
-            .is_some_and(|m| m.fingerprint != crate::predictor::fingerprint(&self.study))
+        self.model.as_ref().is_some_and(|m| {
+            m.fingerprint != crate::predictor::fingerprint(self.study.hours(), self.study.scores())
+        })
     }
 }
 

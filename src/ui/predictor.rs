@@ -207,7 +207,7 @@ fn draw_observations(app: &App, course: &Course, frame: &mut Frame, area: Rect) 
             let row = Row::new([
                 Cell::from(Line::from(format!("{:.2}", o.hours)).right_aligned()),
                 Cell::from(Line::from(format!("{:.2}", o.score)).right_aligned()),
-                Cell::from(o.student.clone().unwrap_or_default()),
+                Cell::from(o.student.unwrap_or_default().to_string()),
             ]);
             if i == app.obs_row {
                 row.style(theme::selected_row())

@@ -110,7 +110,7 @@ pub fn course(index: usize) -> impl Strategy<Value = Course> {
                 .into_iter()
                 .map(|(name, grades)| Student { name, grades })
                 .collect();
-            c.study = study;
+            c.study = study.into();
             c.model = model;
             c.thresholds = Thresholds::default();
             c
