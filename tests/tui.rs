@@ -648,3 +648,36 @@ fn a_tilde_means_home() {
         std::path::PathBuf::from("~other/y")
     );
 }
+
+#[test]
+fn saves_in_the_background_reach_the_file() {
+    utc();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gradebook.postcard");
+    let (store, book) = gradebook::store::Store::open(&path, "test").unwrap();
+    let mut app = App::new(book.unwrap(), Some(store), clock());
+    app.save_in_background();
+    press(&mut app, "L");
+    press(&mut app, "le50\n60\n70\n");
+    app.wait_for_saves(std::time::Duration::from_secs(20));
+    assert!(!app.saving());
+    assert!(matches!(app.save, gradebook::app::SaveState::Saved(_)));
+    assert!(!app.has_unsaved());
+    assert_eq!(gradebook::store::load(&path).unwrap(), app.editor.book);
+    // A failing save in the background is reported, kept, and retried.
+    std::fs::rename(&path, dir.path().join("moved")).unwrap();
+    std::fs::create_dir(&path).unwrap();
+    press(&mut app, "\x1bu");
+    app.wait_for_saves(std::time::Duration::from_secs(20));
+    assert!(
+        matches!(app.save, gradebook::app::SaveState::Failed(_)),
+        "{:?}",
+        app.save
+    );
+    assert!(app.has_unsaved());
+    std::fs::remove_dir(&path).unwrap();
+    app.retry_save();
+    app.wait_for_saves(std::time::Duration::from_secs(20));
+    assert!(matches!(app.save, gradebook::app::SaveState::Saved(_)));
+    assert_eq!(gradebook::store::load(&path).unwrap(), app.editor.book);
+}

@@ -7,6 +7,7 @@ pub mod files;
 pub mod form;
 pub mod keymap;
 mod predictor;
+mod saver;
 
 use std::cell::Cell;
 use std::io;
@@ -21,6 +22,7 @@ use crate::stats::LiveStats;
 use crate::store::Store;
 pub use form::{Form, FormKind};
 use keymap::Context;
+use saver::Saver;
 use unicode_width::UnicodeWidthStr;
 
 /// The screens, in Tab order.
@@ -198,6 +200,8 @@ pub enum SaveState {
     /// Nothing changed since the file was opened.
     Opened,
     Saved(DateTime<Local>),
+    /// The newest state is being written.
+    Saving,
     /// The last save failed; it is retried.
     Failed(String),
 }
@@ -236,6 +240,9 @@ pub struct View {
 pub struct App {
     /// The teacher's data and its undo history.
     pub editor: Editor,
+    /// The writer thread, once the app runs on a terminal; tests save synchronously.
+    /// Declared before `store`, so that it finishes writing before the lock is let go.
+    saver: Option<Saver>,
     /// The file changes are saved to; `None` when running without one (tests).
     store: Option<Store>,
     /// The screen shown.
@@ -298,6 +305,7 @@ impl App {
             grid_offset: Cell::new(0),
             page: Cell::new(10),
             prediction: None,
+            saver: None,
             unsaved: false,
         };
         app.course_row = app.editor.book.current.unwrap_or(0);
@@ -314,9 +322,16 @@ impl App {
 
     /// Runs until the user quits. The caller sets up and restores the terminal.
     pub fn run(mut self, terminal: &mut ratatui::DefaultTerminal) -> io::Result<()> {
+        self.save_in_background();
         while !self.should_quit {
             terminal.draw(|frame| crate::ui::view(&self, frame))?;
-            if event::poll(Duration::from_secs(2))? {
+            // While a save is being written, look often for its outcome.
+            let wait = if self.saving() {
+                Duration::from_millis(50)
+            } else {
+                Duration::from_secs(2)
+            };
+            if event::poll(wait)? {
                 if let Event::Key(key) = event::read()?
                     && key.kind != KeyEventKind::Release
                 {
@@ -325,6 +340,7 @@ impl App {
             } else {
                 self.retry_save();
             }
+            self.poll_saves();
         }
         Ok(())
     }
@@ -604,25 +620,80 @@ impl App {
             self.unsaved = false;
             return;
         };
-        match store.save(&self.editor.book) {
+        let Some(saver) = &mut self.saver else {
+            let result = store.save(&self.editor.book).map_err(|e| e.to_string());
+            return self.saved(result);
+        };
+        self.save = match store
+            .encode(&self.editor.book)
+            .map(|bytes| saver.send(bytes))
+        {
+            Ok(true) => SaveState::Saving,
+            Ok(false) => SaveState::Failed("the writer thread stopped".into()),
+            Err(e) => SaveState::Failed(e.to_string()),
+        };
+    }
+
+    /// Records the outcome of the save of the newest state.
+    fn saved(&mut self, result: Result<(), String>) {
+        match result {
             Ok(()) => {
                 self.unsaved = false;
                 self.save = SaveState::Saved(self.clock.now().with_timezone(&Local));
             }
-            Err(e) => self.save = SaveState::Failed(e.to_string()),
+            Err(e) => self.save = SaveState::Failed(e),
         }
+    }
+
+    /// Saves from now on in a writer thread, so that a slow disk never holds up a key.
+    pub fn save_in_background(&mut self) {
+        if let Some(store) = &self.store {
+            self.saver = Some(Saver::start(store.writer()));
+        }
+    }
+
+    /// Takes in what the writer thread finished; only the newest state's outcome counts.
+    pub fn poll_saves(&mut self) {
+        let outcomes = self.saver.as_mut().map(Saver::poll).unwrap_or_default();
+        self.take_outcomes(outcomes);
+    }
+
+    /// Waits (at most `limit`) for the writer thread to finish the newest state.
+    pub fn wait_for_saves(&mut self, limit: Duration) {
+        let outcomes = self
+            .saver
+            .as_mut()
+            .map(|s| s.wait(limit))
+            .unwrap_or_default();
+        self.take_outcomes(outcomes);
+    }
+
+    fn take_outcomes(&mut self, outcomes: Vec<saver::Outcome>) {
+        let newest = self.saver.as_ref().map_or(0, |s| s.sent);
+        for (seq, result) in outcomes {
+            if seq == newest {
+                self.saved(result);
+            }
+        }
+    }
+
+    /// Whether a save is being written right now.
+    pub fn saving(&self) -> bool {
+        self.saver.as_ref().is_some_and(Saver::busy)
     }
 
     /// Called when idle: tries again to save a change the last save could not.
     pub fn retry_save(&mut self) {
-        if self.unsaved {
+        if self.unsaved && !self.saving() {
             self.save_now();
         }
     }
 
     fn quit(&mut self) -> Option<Action> {
+        self.wait_for_saves(Duration::from_secs(30));
         if self.unsaved {
             self.save_now();
+            self.wait_for_saves(Duration::from_secs(30));
         }
         if self.unsaved && !matches!(self.message, Some((Tone::Warning, _))) {
             self.say(

@@ -76,6 +76,27 @@ pub fn load(path: &Path) -> Result<Gradebook, StoreError> {
     })
 }
 
+/// Writes encoded files to a store's path; made by [`Store::writer`], whose lock covers it.
+#[derive(Debug, Clone)]
+pub struct Writer {
+    path: PathBuf,
+}
+
+impl Writer {
+    /// Replaces the file with `bytes` atomically and durably.
+    pub fn write(&self, bytes: &[u8]) -> Result<(), StoreError> {
+        self.write_with(bytes, &mut |_| Ok(()))
+    }
+
+    fn write_with(&self, bytes: &[u8], hook: atomic::Hook) -> Result<(), StoreError> {
+        atomic::write_atomic(&self.path, bytes, hook).map_err(|source| StoreError::Io {
+            action: "save",
+            path: self.path.clone(),
+            source,
+        })
+    }
+}
+
 /// The data file of a writer: holds the lock for as long as it lives.
 #[derive(Debug)]
 pub struct Store {
@@ -126,15 +147,24 @@ impl Store {
 
     /// [`Store::save`] with a hook called before each step (the seam for fault tests).
     pub fn save_with(&self, book: &Gradebook, hook: atomic::Hook) -> Result<(), StoreError> {
-        let bytes = format::encode(book).map_err(|reason| StoreError::Format {
+        let bytes = self.encode(book)?;
+        self.writer().write_with(&bytes, hook)
+    }
+
+    /// The complete file for `book`, ready for [`Writer::write`].
+    pub fn encode(&self, book: &Gradebook) -> Result<Vec<u8>, StoreError> {
+        format::encode(book).map_err(|reason| StoreError::Format {
             path: self.path.clone(),
             reason,
-        })?;
-        atomic::write_atomic(&self.path, &bytes, hook).map_err(|source| StoreError::Io {
-            action: "save",
-            path: self.path.clone(),
-            source,
         })
+    }
+
+    /// Something that can write this store's file from another thread, while this
+    /// store keeps the lock.
+    pub fn writer(&self) -> Writer {
+        Writer {
+            path: self.path.clone(),
+        }
     }
 
     /// Renames an unreadable file to `<name>.unreadable-<timestamp>` so the teacher can

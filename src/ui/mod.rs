@@ -113,6 +113,7 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
     let course = app.course().map_or("no course", |c| c.name.as_str());
     let save = match &app.save {
         SaveState::Opened => Span::styled("saved", theme::saved()),
+        SaveState::Saving => Span::styled("saving…", theme::dim()),
         SaveState::Saved(t) => {
             Span::styled(format!("saved {}", t.format("%H:%M:%S")), theme::saved())
         }
