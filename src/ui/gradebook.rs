@@ -15,7 +15,6 @@ use crate::model::{Course, fmt_num};
 
 const FINAL_W: u16 = 6;
 const LETTER_W: u16 = 6;
-const RANK_W: u16 = 4;
 
 pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     let Some(course) = app.course() else { return };
@@ -73,6 +72,7 @@ struct Columns {
     /// Assessment indices shown, left to right.
     shown: Vec<usize>,
     widths: Vec<u16>,
+    rank: u16,
 }
 
 impl Columns {
@@ -81,7 +81,9 @@ impl Columns {
             .min(24)
             .min(width / 3)
             .max(4);
-        let fixed = name + FINAL_W + LETTER_W + RANK_W + 4;
+        // Ranks go up to the number of students.
+        let rank = (course.students.len().max(1).ilog10() as u16 + 1).max(4);
+        let fixed = name + FINAL_W + LETTER_W + rank + 4;
         let available = width.saturating_sub(fixed);
         let col_width = |i: usize| (course.assessments[i].name.width().clamp(5, 12) as u16) + 1;
         // Start far enough right that the selected assessment is visible.
@@ -114,6 +116,7 @@ impl Columns {
             name,
             shown,
             widths,
+            rank,
         }
     }
 
@@ -123,7 +126,7 @@ impl Columns {
         c.extend([
             Constraint::Length(FINAL_W),
             Constraint::Length(LETTER_W),
-            Constraint::Length(RANK_W),
+            Constraint::Length(self.rank),
         ]);
         c
     }
@@ -147,7 +150,7 @@ fn draw_grid(app: &App, course: &Course, cols: &Columns, frame: &mut Frame, area
     header.extend([
         Cell::from(right("Final".into(), FINAL_W)),
         Cell::from("Letter"),
-        Cell::from(right("Rank".into(), RANK_W)),
+        Cell::from(right("Rank".into(), cols.rank)),
     ]);
 
     let report = &app.view.stats;
@@ -182,7 +185,7 @@ fn draw_grid(app: &App, course: &Course, cols: &Columns, frame: &mut Frame, area
             })));
             cells.push(Cell::from(right(
                 fin.map_or("–".into(), |f| report.rank(f).to_string()),
-                RANK_W,
+                cols.rank,
             )));
             let row = Row::new(cells);
             if selected {
