@@ -32,30 +32,19 @@ pub struct Report {
 
 impl Report {
     pub fn of(course: &Course) -> Self {
-        let finals: Vec<Option<f64>> = course
-            .students
+        let live = LiveStats::of(course);
+        let ranks = live
+            .finals
             .iter()
-            .map(|s| course.final_grade(s))
+            .map(|f| f.map(|f| live.rank(f)))
             .collect();
-        let ranks = ranks(&finals);
-        let stats = class_stats(&finals);
-        let top = match stats.max {
-            Some(max) => (0..finals.len())
-                .filter(|&i| finals[i] == Some(max))
-                .collect(),
-            None => Vec::new(),
-        };
-        let mut letters = [0; 5];
-        for f in finals.iter().flatten() {
-            letters[letter_band(course.thresholds.letter(*f))] += 1;
-        }
         Self {
-            assessment_means: assessment_means(course),
-            finals,
             ranks,
-            stats,
-            top,
-            letters,
+            finals: live.finals,
+            stats: live.stats,
+            top: live.top,
+            assessment_means: live.assessment_means,
+            letters: live.letters,
         }
     }
 }
@@ -69,13 +58,6 @@ pub fn letter_band(letter: char) -> usize {
         'D' => 3,
         _ => 4,
     }
-}
-
-/// Statistics over the final grades that exist.
-pub fn class_stats(finals: &[Option<f64>]) -> ClassStats {
-    let mut values: Vec<f64> = finals.iter().flatten().copied().collect();
-    values.sort_unstable_by(f64::total_cmp);
-    sorted_stats(&values)
 }
 
 /// Competition ranking by final grade, highest first: equal grades share a rank and the
@@ -96,23 +78,6 @@ pub fn ranks(finals: &[Option<f64>]) -> Vec<Option<usize>> {
         ranks[i] = Some(rank);
     }
     ranks
-}
-
-/// Mean percent of each assessment over the students who have a grade in it.
-pub fn assessment_means(course: &Course) -> Vec<Option<f64>> {
-    course
-        .assessments
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            let (sum, n) = course
-                .students
-                .iter()
-                .filter_map(|s| s.grades[i])
-                .fold((0.0, 0usize), |(sum, n), p| (sum + p, n + 1));
-            (n > 0).then(|| sum / n as f64 / a.max_points * 100.0)
-        })
-        .collect()
 }
 
 /// The statistics of a course kept up to date as grades change one at a time, without

@@ -198,17 +198,7 @@ pub fn run(path: PathBuf, cmd: Cmd, out: &mut dyn std::io::Write) -> Result<(), 
             report::print(&book.courses[c], json, out)
         }
         Cmd::Course(CourseCmd::Add { name }) => write(&path, "course add", |ed| {
-            let index = ed.book.courses.len();
-            let course = crate::model::Course::new(name, Utc::now());
-            ed.execute(
-                Command::InsertCourse {
-                    index,
-                    course: Box::new(course),
-                },
-                Utc::now(),
-            )?;
-            ed.book.current = Some(index);
-            Ok(())
+            add_course(ed, crate::model::Course::new(name, Utc::now()))
         }),
         Cmd::Course(CourseCmd::Rename { old, new }) => write(&path, "course rename", |ed| {
             let course = resolve_course(&ed.book, Some(&old))?;
@@ -324,19 +314,23 @@ pub fn run(path: PathBuf, cmd: Cmd, out: &mut dyn std::io::Write) -> Result<(), 
             }
         }
         Cmd::Sample => write(&path, "sample", |ed| {
-            let course = crate::sample::course(Utc::now()).map_err(Failure)?;
-            let index = ed.book.courses.len();
-            ed.execute(
-                Command::InsertCourse {
-                    index,
-                    course: Box::new(course),
-                },
-                Utc::now(),
-            )?;
-            ed.book.current = Some(index);
-            Ok(())
+            add_course(ed, crate::sample::course(Utc::now()).map_err(Failure)?)
         }),
     }
+}
+
+/// Adds a course after the others and makes it the one last used.
+fn add_course(ed: &mut Editor, course: crate::model::Course) -> Result<(), Failure> {
+    let index = ed.book.courses.len();
+    ed.execute(
+        Command::InsertCourse {
+            index,
+            course: Box::new(course),
+        },
+        Utc::now(),
+    )?;
+    ed.book.current = Some(index);
+    Ok(())
 }
 
 /// Opens the file as its one writer, makes a change, and saves before returning.
