@@ -13,4 +13,5 @@ pub mod predictor;
 pub mod sample;
 pub mod stats;
 pub mod store;
+pub mod text;
 pub mod ui;

@@ -3,7 +3,6 @@
 pub mod files;
 mod predict;
 mod report;
-pub mod text;
 
 use std::path::PathBuf;
 
@@ -13,6 +12,7 @@ use clap::{Parser, Subcommand};
 use crate::error::ModelError;
 use crate::model::{Command, DEFAULT_ASSESSMENT, Editor, GradeEntry, Gradebook, Student};
 use crate::store::{self, FormatError, Store, StoreError};
+use crate::text;
 
 /// A keyboard-driven terminal gradebook for teachers. Without a command it opens the
 /// interactive gradebook; the commands do the same work from scripts.

@@ -5,10 +5,10 @@ use std::path::Path;
 use chrono::{SecondsFormat, Utc};
 use serde::Serialize;
 
-use super::text::table;
 use super::{Failure, emit};
 use crate::model::{Course, check_hours, parse_number};
 use crate::predictor::{self, Prediction, TrainedModel};
+use crate::text::table;
 
 /// Fits the model of `course` on its observations.
 pub fn train(course: &Course) -> Result<TrainedModel, Failure> {

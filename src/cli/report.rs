@@ -4,10 +4,10 @@ use chrono::SecondsFormat;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::text::{local_time, one_decimal, table};
 use super::{Failure, emit};
 use crate::model::Course;
 use crate::stats::Report;
+use crate::text::{local_time, one_decimal, table};
 
 #[derive(Serialize)]
 struct ReportJson<'a> {

@@ -33,7 +33,7 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
         .take(page)
         .map(|(i, c)| {
             let mark = if book.current == Some(i) { "▶" } else { " " };
-            let updated = crate::cli::text::local_time(c.last_updated);
+            let updated = crate::text::local_time(c.last_updated);
             let mut cells = vec![
                 Cell::from(mark),
                 Cell::from(truncate(&c.name, name_w as usize)),

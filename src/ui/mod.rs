@@ -156,7 +156,4 @@ pub fn truncate(s: &str, width: usize) -> String {
     out
 }
 
-/// A number with one decimal, or a dash.
-pub fn one_decimal(x: Option<f64>) -> String {
-    x.map_or_else(|| "–".to_string(), |x| format!("{x:.1}"))
-}
+pub use crate::text::one_decimal;

@@ -137,7 +137,7 @@ fn model_lines(
     stale: bool,
     label: impl Fn(&'static str) -> Span<'static>,
 ) -> Vec<Line<'static>> {
-    let trained = crate::cli::text::local_time(m.trained_at);
+    let trained = crate::text::local_time(m.trained_at);
     let mut lines = vec![
         Line::from(vec![
             label("score ="),

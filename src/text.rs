@@ -1,4 +1,5 @@
-//! Plain-text tables for the terminal, aligned for any Unicode (wide characters included).
+//! Text for people: aligned tables for any Unicode (wide characters included), times,
+//! numbers. Shared by the commands and the screens.
 
 use chrono::{DateTime, Local, Utc};
 use unicode_width::UnicodeWidthStr;
