@@ -3,8 +3,7 @@
 use std::path::PathBuf;
 
 use super::{App, Form, FormKind, Mode, Screen, Tone};
-use crate::cli::Kind;
-use crate::cli::files::{export, plan_import, read_input, write_output};
+use crate::interop::files::{Kind, export, plan_import, read_input, write_output};
 
 impl App {
     /// What the current screen imports and exports.
@@ -81,7 +80,6 @@ impl App {
         let (title, body) = if import {
             let outcome = read_input(&file)
                 .and_then(|bytes| plan_import(&self.editor.book, kind, &bytes, c))
-                .map_err(|e| e.0)
                 .and_then(|(cmd, message)| self.execute(cmd).map(|()| message));
             match outcome {
                 Ok(message) => (
@@ -91,15 +89,9 @@ impl App {
                 Err(e) => ("Nothing imported".to_string(), e),
             }
         } else {
-            match export(
-                &self.editor.book,
-                kind,
-                self.course().map(|c| c.name.as_str()),
-            )
-            .and_then(|text| write_output(&file, &text))
-            {
+            match export(&self.editor.book, kind, c).and_then(|text| write_output(&file, &text)) {
                 Ok(()) => ("Exported".to_string(), format!("Wrote {}", file.display())),
-                Err(e) => ("Nothing exported".to_string(), e.0),
+                Err(e) => ("Nothing exported".to_string(), e),
             }
         };
         self.mode = Mode::Notice { title, body };

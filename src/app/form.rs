@@ -19,9 +19,9 @@ pub enum FormKind {
     AddObservation,
     Query,
     /// A file to import from.
-    Import(crate::cli::Kind),
+    Import(crate::interop::files::Kind),
     /// A file to export to.
-    Export(crate::cli::Kind),
+    Export(crate::interop::files::Kind),
 }
 
 /// One labelled field.

@@ -1,6 +1,6 @@
 //! The command line: clap definitions and the commands scripts use.
 
-pub mod files;
+mod files;
 mod predict;
 mod report;
 
@@ -112,6 +112,16 @@ pub enum Kind {
     Study,
     /// JSON: every course with everything in it
     Json,
+}
+
+impl From<Kind> for crate::interop::files::Kind {
+    fn from(k: Kind) -> Self {
+        match k {
+            Kind::Grades => Self::Grades,
+            Kind::Study => Self::Study,
+            Kind::Json => Self::Json,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -295,9 +305,9 @@ pub fn run(path: PathBuf, cmd: Cmd, out: &mut dyn std::io::Write) -> Result<(), 
             input,
             course,
         } => {
-            let bytes = files::read_input(&input)?;
+            let bytes = crate::interop::files::read_input(&input).map_err(Failure)?;
             write(&path, "import", |ed| {
-                let message = files::import(ed, kind, &bytes, course.as_deref())?;
+                let message = files::import(ed, kind.into(), &bytes, course.as_deref())?;
                 emit(out, &message)
             })
         }
@@ -307,9 +317,9 @@ pub fn run(path: PathBuf, cmd: Cmd, out: &mut dyn std::io::Write) -> Result<(), 
             output,
         } => {
             let book = store::load(&path)?;
-            let text = files::export(&book, kind, course.as_deref())?;
+            let text = files::export(&book, kind.into(), course.as_deref())?;
             match output {
-                Some(file) => files::write_output(&file, &text),
+                Some(file) => crate::interop::files::write_output(&file, &text).map_err(Failure),
                 None => emit(out, &text),
             }
         }

@@ -4,6 +4,7 @@
 
 pub mod csv_grades;
 pub mod csv_study;
+pub mod files;
 pub mod json;
 
 use std::fmt;
