@@ -27,9 +27,12 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
             Layout::horizontal([Constraint::Min(30), Constraint::Length(34)]).areas(bottom);
         draw_observations(app, course, frame, obs);
         draw_tutorial_table(course, frame, table);
-    } else {
+    } else if area.height >= 16 {
         draw_chart(course, frame, top);
         draw_summary(app, course, frame, bottom);
+    } else {
+        // Too small for a readable chart: the numbers matter more.
+        draw_summary(app, course, frame, area);
     }
 }
 
