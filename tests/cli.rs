@@ -201,6 +201,29 @@ fn bad_input_is_refused_and_changes_nothing() {
 }
 
 #[test]
+fn letter_thresholds_can_be_changed() {
+    let e = env();
+    e.ok(&["sample"]);
+    e.ok(&["course", "letters", "95", "85", "75", "65"]);
+    let r = e.json(&["report", "--json"]);
+    assert_eq!(r["students"][0]["letter"], "A"); // Alice 95
+    assert_eq!(r["students"][2]["letter"], "B"); // Charlie 91
+    assert_eq!(r["students"][4]["letter"], "C"); // Eve 78
+    e.refused(
+        &["course", "letters", "80", "90", "70", "60"],
+        "A ≥ B ≥ C ≥ D",
+    );
+    e.refused(
+        &["course", "letters", "101", "90", "70", "60"],
+        "from 0 to 100",
+    );
+    e.refused(
+        &["course", "letters", "x", "90", "70", "60"],
+        "must be a number",
+    );
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let e = env();
     e.cmd().args(["grade", "Ann"]).assert().code(2);

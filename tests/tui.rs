@@ -590,6 +590,30 @@ fn snapshot_predictor() {
     insta::assert_snapshot!("predictor_40x12", render(&app, 40, 12).backend());
 }
 
+#[test]
+fn letter_thresholds_are_edited_on_the_statistics_screen() {
+    let mut app = sample_app();
+    press(&mut app, "\te");
+    let Mode::Form(form) = &app.mode else {
+        panic!("no thresholds form")
+    };
+    assert_eq!(form.value(0), "90");
+    press(&mut app, "95\t85\t75\t65\n");
+    assert_eq!(app.course().unwrap().thresholds.a, 95.0);
+    assert_eq!(
+        app.view.stats.letters,
+        [1, 2, 1, 1, 0],
+        "Alice A; Bob, Charlie B; Diana C; Eve D"
+    );
+    press(&mut app, "e\t\t\t99\n");
+    let Mode::Form(form) = &app.mode else {
+        panic!("D above C must be refused")
+    };
+    assert!(form.error.as_deref().unwrap().contains("A ≥ B ≥ C ≥ D"));
+    press(&mut app, "\x1bu");
+    assert_eq!(app.course().unwrap().thresholds.a, 90.0);
+}
+
 // ---- Import and export ----
 
 #[test]

@@ -3,7 +3,9 @@
 use crossterm::event::Event;
 
 use super::{Action, App, Form, FormKind, Mode, Pending, Screen, Tone};
-use crate::model::{Assessment, Command, Course, GradeEntry, Student, fmt_num, parse_number};
+use crate::model::{
+    Assessment, Command, Course, GradeEntry, Student, Thresholds, fmt_num, parse_number,
+};
 
 impl App {
     pub(super) fn start_add(&mut self) {
@@ -60,7 +62,7 @@ impl App {
                 }
             }
             Screen::Predictor => self.start_query(),
-            Screen::Statistics => {}
+            Screen::Statistics => self.start_thresholds(),
         }
     }
 
@@ -90,6 +92,23 @@ impl App {
             },
             &title,
             &[("Points", value)],
+        );
+    }
+
+    fn start_thresholds(&mut self) {
+        let Some(t) = self.course().map(|c| c.thresholds) else {
+            return;
+        };
+        let fields = [
+            ("A from", fmt_num(t.a)),
+            ("B from", fmt_num(t.b)),
+            ("C from", fmt_num(t.c)),
+            ("D from", fmt_num(t.d)),
+        ];
+        self.open_form(
+            FormKind::Thresholds,
+            "Letter grades (final % at least)",
+            &fields,
         );
     }
 
@@ -397,6 +416,22 @@ impl App {
                 assessment,
             } => self.submit_grade(c, student, assessment, form.value(0))?,
             FormKind::AddObservation | FormKind::Query => self.submit_predictor(form)?,
+            FormKind::Thresholds => {
+                let read = |i: usize, what: &str| {
+                    parse_number(what, form.value(i)).map_err(|e| e.to_string())
+                };
+                let thresholds = Thresholds {
+                    a: read(0, "A")?,
+                    b: read(1, "B")?,
+                    c: read(2, "C")?,
+                    d: read(3, "D")?,
+                };
+                self.execute(Command::SetThresholds {
+                    course: c,
+                    thresholds,
+                })?;
+                self.mode = Mode::Normal;
+            }
             FormKind::Import(kind) => self.submit_file(kind, true, form.value(0))?,
             FormKind::Export(kind) => self.submit_file(kind, false, form.value(0))?,
         }

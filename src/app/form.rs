@@ -18,6 +18,8 @@ pub enum FormKind {
     },
     AddObservation,
     Query,
+    /// The lowest final grade for A, B, C and D.
+    Thresholds,
     /// A file to import from.
     Import(crate::interop::files::Kind),
     /// A file to export to.

@@ -132,6 +132,15 @@ pub enum CourseCmd {
     List,
     /// Rename a course
     Rename { old: String, new: String },
+    /// Set the lowest final grade (percent) for the letters A, B, C and D
+    Letters {
+        a: String,
+        b: String,
+        c: String,
+        d: String,
+        #[arg(long, short)]
+        course: Option<String>,
+    },
     /// Delete a course and everything in it
     Delete {
         name: String,
@@ -210,6 +219,19 @@ pub fn run(path: PathBuf, cmd: Cmd, out: &mut dyn std::io::Write) -> Result<(), 
         Cmd::Course(CourseCmd::Add { name }) => write(&path, "course add", |ed| {
             add_course(ed, crate::model::Course::new(name, Utc::now()))
         }),
+        Cmd::Course(CourseCmd::Letters { a, b, c, d, course }) => {
+            write(&path, "course letters", |ed| {
+                let course = resolve_course(&ed.book, course.as_deref())?;
+                let thresholds = crate::model::Thresholds {
+                    a: parse_number("A", &a)?,
+                    b: parse_number("B", &b)?,
+                    c: parse_number("C", &c)?,
+                    d: parse_number("D", &d)?,
+                };
+                ed.execute(Command::SetThresholds { course, thresholds }, Utc::now())?;
+                Ok(())
+            })
+        }
         Cmd::Course(CourseCmd::Rename { old, new }) => write(&path, "course rename", |ed| {
             let course = resolve_course(&ed.book, Some(&old))?;
             ed.execute(Command::RenameCourse { course, name: new }, Utc::now())?;

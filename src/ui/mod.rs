@@ -125,7 +125,7 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         Screen::Gradebook => "? help a add e edit d del u undo q quit",
         Screen::Predictor => "? help t train p predict a add q quit",
         Screen::Courses => "? help Enter open a add d del q quit",
-        Screen::Statistics => "? help Tab next u undo q quit",
+        Screen::Statistics => "? help e letters u undo q quit",
     };
     let spans = vec![
         Span::styled(truncate(course, 20), theme::title()),
