@@ -58,14 +58,37 @@ fn draw_chart(course: &Course, frame: &mut Frame, area: Rect) {
         .as_ref()
         .map(|m| vec![(x.0, m.predict(x.0).score), (x.1, m.predict(x.1).score)])
         .unwrap_or_default();
-    let mut datasets = vec![
-        Dataset::default()
-            .name("observations")
-            .marker(Marker::Braille)
-            .graph_type(GraphType::Scatter)
-            .style(theme::points())
-            .data(&points),
-    ];
+    // The 95% band for a new student, as dotted curves, drawn first so points stay on top.
+    let band: [Vec<(f64, f64)>; 2] = match &course.model {
+        Some(m) if m.residual_se().is_some() => {
+            let xs = (0..=40).map(|i| x.0 + (x.1 - x.0) * f64::from(i) / 40.0);
+            let bounds: Vec<(f64, (f64, f64))> = xs
+                .filter_map(|h| m.predict(h).interval.map(|b| (h, b)))
+                .collect();
+            [
+                bounds.iter().map(|&(h, (lo, _))| (h, lo)).collect(),
+                bounds.iter().map(|&(h, (_, hi))| (h, hi)).collect(),
+            ]
+        }
+        _ => [Vec::new(), Vec::new()],
+    };
+    let mut datasets: Vec<Dataset> = band
+        .iter()
+        .filter(|b| !b.is_empty())
+        .map(|b| {
+            Dataset::default()
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Scatter)
+                .style(theme::band())
+                .data(b)
+        })
+        .collect();
+    datasets.extend([Dataset::default()
+        .name("observations")
+        .marker(Marker::Braille)
+        .graph_type(GraphType::Scatter)
+        .style(theme::points())
+        .data(&points)]);
     if !line.is_empty() {
         datasets.push(
             Dataset::default()
