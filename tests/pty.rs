@@ -195,3 +195,54 @@ fn a_file_in_use_is_refused_before_drawing() {
     };
     assert_eq!(status.exit_code(), 1);
 }
+
+/// The interactive gradebook holds the lock for its whole session; a second writer names
+/// it and gives up within a second; after SIGKILL of the session the lock is free.
+#[test]
+fn the_lock_dies_with_a_killed_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gradebook.postcard");
+    let grade = || {
+        assert_cmd::Command::cargo_bin("gradebook")
+            .unwrap()
+            .env_remove("GRADEBOOK_FILE")
+            .arg("--file")
+            .arg(&file)
+            .args(["grade", "Zed", "50"])
+            .output()
+            .unwrap()
+    };
+    assert!(grade().status.code() == Some(1), "no course yet");
+    let mut s = Session::start(&file);
+    s.wait_for("Welcome to gradebook");
+    s.keys("L");
+    s.wait_for("Alice");
+    let out = grade();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("in use by gradebook interactive session (pid"),
+        "{err}"
+    );
+    let pid = s.child.process_id().unwrap().to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-KILL", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    s.child.wait().unwrap();
+    let out = grade();
+    assert!(
+        out.status.success(),
+        "the lock must be free once its holder died: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        report(&file)["students"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["name"] == "Zed")
+    );
+}
