@@ -9,24 +9,17 @@ use crate::model::{
 
 impl App {
     pub(super) fn start_add(&mut self) {
-        let no_course = self.course().is_none();
+        if self.screen == Screen::Courses || self.course().is_none() {
+            let name = [("Name", String::new())];
+            return self.open_form(FormKind::AddCourse, "Add a course", &name);
+        }
         match self.screen {
-            Screen::Courses => self.open_form(
-                FormKind::AddCourse,
-                "Add a course",
-                &[("Name", String::new())],
-            ),
-            _ if no_course => self.open_form(
-                FormKind::AddCourse,
-                "Add a course",
-                &[("Name", String::new())],
-            ),
-            Screen::Gradebook | Screen::Statistics => self.open_form(
+            Screen::Predictor => self.start_add_observation(),
+            _ => self.open_form(
                 FormKind::AddStudent,
                 "Add a student",
                 &[("Name", String::new())],
             ),
-            Screen::Predictor => self.start_add_observation(),
         }
     }
 
