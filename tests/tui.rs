@@ -523,12 +523,29 @@ fn failed_save_says_not_saved_and_is_retried() {
         !app.should_quit,
         "quitting with unsaved changes needs a second q"
     );
+    let screen = format!("{}", render(&app, 80, 24).backend());
+    assert!(screen.contains("Press q again"), "{screen}");
     std::fs::remove_dir(&path).unwrap();
     app.retry_save();
     assert!(matches!(app.save, gradebook::app::SaveState::Saved(_)));
     assert_eq!(gradebook::store::load(&path).unwrap(), app.editor.book);
     press(&mut app, "q");
     assert!(app.should_quit);
+}
+
+#[test]
+fn a_second_q_quits_even_when_saving_keeps_failing() {
+    utc();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gradebook.postcard");
+    let (store, book) = gradebook::store::Store::open(&path, "test").unwrap();
+    let mut app = App::new(book.unwrap(), Some(store), clock());
+    std::fs::create_dir(&path).unwrap();
+    press(&mut app, "L");
+    press(&mut app, "q");
+    assert!(!app.should_quit);
+    press(&mut app, "q");
+    assert!(app.should_quit, "the teacher chose to leave");
 }
 
 // ---- The Predictor screen ----

@@ -277,6 +277,8 @@ pub struct App {
     pub prediction: Option<crate::predictor::Prediction>,
     /// A change is not yet in the file.
     unsaved: bool,
+    /// The user was told that quitting now loses changes; the next quit goes ahead.
+    warned_unsaved: bool,
 }
 
 impl App {
@@ -307,6 +309,7 @@ impl App {
             prediction: None,
             saver: None,
             unsaved: false,
+            warned_unsaved: false,
         };
         app.course_row = app.editor.book.current.unwrap_or(0);
         app.refresh();
@@ -695,7 +698,7 @@ impl App {
             self.save_now();
             self.wait_for_saves(Duration::from_secs(30));
         }
-        if self.unsaved && !matches!(self.message, Some((Tone::Warning, _))) {
+        if self.unsaved && !std::mem::replace(&mut self.warned_unsaved, true) {
             self.say(
                 Tone::Warning,
                 "Changes are NOT SAVED. Press q again to quit anyway, or fix the problem.",
