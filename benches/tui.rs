@@ -39,6 +39,21 @@ fn bench(c: &mut Criterion) {
                     .expect("drawn");
             })
         });
+        // Type a letter into the name filter and take it back: two keys, two frames.
+        app.dispatch(app.handle_key(key('/')));
+        group.bench_function(format!("filter keystroke and draw {label}"), |b| {
+            b.iter(|| {
+                app.dispatch(app.handle_key(key('9')));
+                terminal
+                    .draw(|f| gradebook::ui::view(&app, f))
+                    .expect("drawn");
+                app.dispatch(app.handle_key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE)));
+                terminal
+                    .draw(|f| gradebook::ui::view(&app, f))
+                    .expect("drawn");
+            })
+        });
+        app.dispatch(app.handle_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
         // Clear and undo a grade: two changes, each with statistics and the frame.
         app.dispatch(app.handle_key(key('l')));
         group.bench_function(format!("change a grade and draw {label}"), |b| {

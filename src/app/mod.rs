@@ -497,7 +497,7 @@ impl App {
                 {
                     self.filter.handle(req);
                     self.row = 0;
-                    self.refresh();
+                    self.reorder();
                 }
             }
             _ => {}
@@ -508,7 +508,7 @@ impl App {
     fn clear_filter(&mut self) {
         if !self.filter.value().is_empty() {
             self.filter.reset();
-            self.refresh();
+            self.reorder();
         }
     }
 
@@ -518,7 +518,7 @@ impl App {
             Sort::Name => Sort::Final,
             Sort::Final => Sort::Roster,
         };
-        self.refresh();
+        self.reorder();
         self.say(Tone::Info, format!("Sorted by {}", self.sort.label()));
     }
 
@@ -742,6 +742,18 @@ impl App {
         };
     }
 
+    /// After the filter or the sort changed: only the order of the students is redone.
+    fn reorder(&mut self) {
+        match self.course() {
+            Some(course) => {
+                self.view.order =
+                    display_order(course, &self.view.stats, self.sort, self.filter.value());
+                self.row = self.row.min(self.view.order.len().saturating_sub(1));
+            }
+            None => self.refresh(),
+        }
+    }
+
     /// After one grade of the course shown changed: statistics and order follow without
     /// rescanning the roster.
     fn grade_changed(&mut self, entry: GradeEntry, old: Option<f64>) {
@@ -779,6 +791,20 @@ fn final_order(finals: &[Option<f64>], a: usize, b: usize) -> std::cmp::Ordering
         .then(a.cmp(&b))
 }
 
+/// Whether `name` contains `needle` (already folded by `name_key`), ignoring case; no
+/// allocation for ASCII names, so filtering a large class keeps up with typing.
+fn name_contains(name: &str, needle: &str) -> bool {
+    if name.is_ascii() && needle.is_ascii() {
+        let (name, needle) = (name.as_bytes(), needle.as_bytes());
+        needle.len() <= name.len()
+            && name
+                .windows(needle.len())
+                .any(|w| w.eq_ignore_ascii_case(needle))
+    } else {
+        crate::model::name_key(name).contains(needle)
+    }
+}
+
 /// The students to show, filtered by name and sorted.
 fn display_order(
     course: &crate::model::Course,
@@ -788,9 +814,7 @@ fn display_order(
 ) -> Vec<usize> {
     let needle = crate::model::name_key(filter);
     let mut order: Vec<usize> = (0..course.students.len())
-        .filter(|&i| {
-            needle.is_empty() || crate::model::name_key(&course.students[i].name).contains(&needle)
-        })
+        .filter(|&i| needle.is_empty() || name_contains(&course.students[i].name, &needle))
         .collect();
     match sort {
         Sort::Roster => {}
