@@ -34,7 +34,8 @@ pub fn course(now: DateTime<Utc>) -> Result<Course, String> {
     Ok(course)
 }
 
-fn sample_observations() -> Result<Vec<Observation>, String> {
+/// The tutorial's 30 observations, from `assets/study_hours_sample.csv`.
+pub fn sample_observations() -> Result<Vec<Observation>, String> {
     let mut reader = csv::Reader::from_reader(SAMPLE_STUDY_CSV.as_bytes());
     reader
         .deserialize::<(f64, f64)>()

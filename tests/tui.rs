@@ -592,6 +592,20 @@ fn train_predict_and_edit_observations_by_keys() {
 }
 
 #[test]
+fn the_tutorial_points_load_into_any_course() {
+    let mut app = sample_app();
+    press(&mut app, "\t\t\taPhysics\n\t\t\tL");
+    assert_eq!(app.course().unwrap().name, "Physics");
+    assert_eq!(app.course().unwrap().study.len(), 30);
+    press(&mut app, "t");
+    assert!(
+        (app.course().unwrap().model.as_ref().unwrap().slope - 1.7097752142314138).abs() < 1e-9
+    );
+    press(&mut app, "uu");
+    assert!(app.course().unwrap().study.is_empty());
+}
+
+#[test]
 fn training_without_data_says_why() {
     let mut app = sample_app();
     press(&mut app, "\t\t\taEmpty\n\t\t\tt");

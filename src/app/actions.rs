@@ -277,6 +277,31 @@ impl App {
         }
     }
 
+    /// Adds the tutorial's 30 study-hours points to the course shown.
+    pub(super) fn load_sample_points(&mut self) {
+        let Some(c) = self.view.course else {
+            return self.say(
+                Tone::Info,
+                "Add a course first (a), or L elsewhere for the sample class",
+            );
+        };
+        let index = self.course().map_or(0, |c| c.study.len());
+        let result = crate::sample::sample_observations().and_then(|observations| {
+            self.execute(Command::InsertObservations {
+                course: c,
+                index,
+                observations,
+            })
+        });
+        match result {
+            Ok(()) => self.say(
+                Tone::Success,
+                "Added the tutorial's 30 observations (u to undo)",
+            ),
+            Err(e) => self.say(Tone::Error, e),
+        }
+    }
+
     pub(super) fn open_course(&mut self) {
         if self.course_row < self.editor.book.courses.len() {
             self.switch_course(self.course_row);

@@ -113,6 +113,7 @@ pub const KEYS: &[Binding] = &[
     key(On(S::Gradebook), Char('x'), "x", A::ClearGrade, "clear the selected grade"),
     key(On(S::Statistics), Char('e'), "e", A::Edit, "edit the letter thresholds"),
     key(On(S::Predictor), Char('t'), "t", A::Train, "train the model on the observations"),
+    key(On(S::Predictor), Char('L'), "L", A::LoadSamplePoints, "add the tutorial's 30 study-hours points"),
     key(On(S::Predictor), Char('p'), "p", A::Predict, "predict a score from study hours"),
     key(On(S::Courses), Enter, "Enter", A::Open, "switch to the course"),
     key(On(S::Courses), Char('e'), "e", A::Edit, "rename the course"),

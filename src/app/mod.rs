@@ -107,6 +107,8 @@ pub enum Action {
     Redo,
     /// Add the tutorial's course.
     LoadSample,
+    /// Add the tutorial's 30 study-hours observations to the course shown.
+    LoadSamplePoints,
     /// Make the selected course the current one.
     Open,
     /// Fit the study-hours model of the current course.
@@ -448,6 +450,7 @@ impl App {
             Action::Filter if self.course().is_some() => self.mode = Mode::Filter,
             Action::CycleSort => self.cycle_sort(),
             Action::LoadSample => self.load_sample(),
+            Action::LoadSamplePoints => self.load_sample_points(),
             Action::Open => self.open_course(),
             Action::Add => self.start_add(),
             Action::Edit => self.start_edit(),
