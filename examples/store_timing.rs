@@ -51,7 +51,11 @@ fn main() -> Result<(), String> {
     let mut kept = Vec::with_capacity(runs);
     let load = time(runs, || {
         let loaded = gradebook::store::load(&path).map_err(|e| fail(&e));
-        assert!(loaded.as_ref().is_ok_and(|b| b.courses[0].students.len() == students));
+        assert!(
+            loaded
+                .as_ref()
+                .is_ok_and(|b| b.courses[0].students.len() == students)
+        );
         kept.push(loaded);
     });
     drop(kept);

@@ -314,6 +314,31 @@ fn courses_can_be_added_renamed_switched_and_deleted() {
 }
 
 #[test]
+fn the_first_grade_of_a_course_creates_its_grade_column() {
+    utc();
+    let mut app = App::new(Gradebook::default(), None, clock());
+    press(&mut app, "aArt\naAnn\naBo\n");
+    assert!(app.course().unwrap().assessments.is_empty());
+    let screen = format!("{}", render(&app, 80, 24).backend());
+    assert!(
+        screen.contains("Grade"),
+        "an empty Grade column is shown: {screen}"
+    );
+    press(&mut app, "xDy"); // nothing to clear or delete yet
+    assert!(matches!(app.mode, Mode::Normal));
+    press(&mut app, "gle88\n92\n");
+    let c = app.course().unwrap();
+    assert_eq!(c.assessments[0].name, "Grade");
+    assert_eq!(c.students[0].grades, vec![Some(88.0)]);
+    assert_eq!(c.students[1].grades, vec![Some(92.0)]);
+    press(&mut app, "uu");
+    assert!(
+        app.course().unwrap().assessments.is_empty(),
+        "each first grade is one undo step"
+    );
+}
+
+#[test]
 fn welcome_offers_a_course_or_the_sample() {
     utc();
     let mut app = App::new(Gradebook::default(), None, clock());

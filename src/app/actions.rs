@@ -4,7 +4,8 @@ use crossterm::event::Event;
 
 use super::{Action, App, Form, FormKind, Mode, Pending, Screen, Tone};
 use crate::model::{
-    Assessment, Command, Course, GradeEntry, Student, Thresholds, fmt_num, parse_number,
+    Assessment, Command, Course, DEFAULT_ASSESSMENT, GradeEntry, Student, Thresholds, fmt_num,
+    parse_number,
 };
 
 impl App {
@@ -65,10 +66,14 @@ impl App {
 
     pub(super) fn open_grade_form(&mut self, student: usize, assessment: usize) {
         let Some(course) = self.course() else { return };
-        let (Some(s), Some(a)) = (
-            course.students.get(student),
-            course.assessments.get(assessment),
-        ) else {
+        let first = Assessment::named(DEFAULT_ASSESSMENT);
+        // No assessment yet: the first grade creates `Grade`.
+        let a = if course.assessments.is_empty() && assessment == 0 {
+            Some(&first)
+        } else {
+            course.assessments.get(assessment)
+        };
+        let (Some(s), Some(a)) = (course.students.get(student), a) else {
             return;
         };
         let title = format!(
@@ -77,7 +82,13 @@ impl App {
             a.name,
             fmt_num(a.max_points)
         );
-        let value = s.grades[assessment].map(fmt_num).unwrap_or_default();
+        let value = s
+            .grades
+            .get(assessment)
+            .copied()
+            .flatten()
+            .map(fmt_num)
+            .unwrap_or_default();
         self.open_form(
             FormKind::Grade {
                 student,
@@ -161,7 +172,10 @@ impl App {
                 Tone::Info,
                 "Move to an assessment column (l or →) to delete it",
             );
-        } else if self.course().is_some() {
+        } else if self
+            .course()
+            .is_some_and(|c| self.col <= c.assessments.len())
+        {
             self.mode = Mode::Confirm(Pending::Assessment(self.col - 1));
         }
     }
@@ -244,7 +258,11 @@ impl App {
         let (Some(&student), Some(c)) = (self.view.order.get(self.row), self.view.course) else {
             return;
         };
-        if self.col == 0 {
+        if self.col == 0
+            || self
+                .course()
+                .is_some_and(|c| self.col > c.assessments.len())
+        {
             return;
         }
         let entry = GradeEntry {
@@ -475,7 +493,19 @@ impl App {
                 assessment,
                 points: Some(points),
             };
-            self.execute(Command::SetGrade(entry))?;
+            let cmd = if self.course().is_some_and(|c| c.assessments.is_empty()) {
+                let first = Assessment::named(DEFAULT_ASSESSMENT);
+                let create = Command::InsertAssessment {
+                    course: c,
+                    index: 0,
+                    assessment: first,
+                    grades: Vec::new(),
+                };
+                Command::Batch(vec![create, Command::SetGrade(entry)])
+            } else {
+                Command::SetGrade(entry)
+            };
+            self.execute(cmd)?;
         }
         if let Some(next) = next {
             self.select_student(next);

@@ -441,10 +441,7 @@ impl App {
             | Action::Home
             | Action::End => self.move_rows(action),
             Action::Left => self.col = self.col.saturating_sub(1),
-            Action::Right => {
-                let columns = self.course().map_or(0, |c| c.assessments.len());
-                self.col = (self.col + 1).min(columns);
-            }
+            Action::Right => self.col = (self.col + 1).min(self.grade_columns()),
             Action::Undo => self.undo_redo(true),
             Action::Redo => self.undo_redo(false),
             Action::Filter if self.course().is_some() => self.mode = Mode::Filter,
@@ -731,7 +728,7 @@ impl App {
             }
             None => (Vec::new(), LiveStats::default(), 0),
         };
-        let columns = course.map_or(0, |c| book.courses[c].assessments.len());
+        let columns = course.map_or(0, |c| book.courses[c].assessments.len().max(1));
         let observations = course.map_or(0, |c| book.courses[c].study.len());
         self.row = self.row.min(order.len().saturating_sub(1));
         self.col = self.col.min(columns);
@@ -743,6 +740,12 @@ impl App {
             stats,
             name_width,
         };
+    }
+
+    /// Grade columns on the Gradebook screen: the assessments, or the `Grade` column a
+    /// course without assessments shows.
+    fn grade_columns(&self) -> usize {
+        self.course().map_or(0, |c| c.assessments.len().max(1))
     }
 
     /// After the filter or the sort changed: only the order of the students is redone.

@@ -73,6 +73,9 @@ struct Columns {
     shown: Vec<usize>,
     widths: Vec<u16>,
     rank: u16,
+    /// A course without assessments shows an empty `Grade` column: entering a grade
+    /// there creates the assessment, as the tutorial's one-grade-per-student flow.
+    placeholder: bool,
 }
 
 impl Columns {
@@ -112,11 +115,16 @@ impl Columns {
             shown.push(i);
             widths.push(w - 1);
         }
+        let placeholder = course.assessments.is_empty();
+        if placeholder {
+            widths.push(5);
+        }
         Self {
             name,
             shown,
             widths,
             rank,
+            placeholder,
         }
     }
 
@@ -147,6 +155,12 @@ fn draw_grid(app: &App, course: &Course, cols: &Columns, frame: &mut Frame, area
         let a = &course.assessments[i];
         Cell::from(right(a.name.clone(), w))
     }));
+    if cols.placeholder {
+        header.push(Cell::from(right(
+            crate::model::DEFAULT_ASSESSMENT.into(),
+            5,
+        )));
+    }
     header.extend([
         Cell::from(right("Final".into(), FINAL_W)),
         Cell::from("Letter"),
@@ -177,6 +191,12 @@ fn draw_grid(app: &App, course: &Course, cols: &Columns, frame: &mut Frame, area
                 let text = student.grades[i].map_or_else(|| "·".to_string(), fmt_num);
                 Cell::from(right(text, w)).style(cell_style(i + 1))
             }));
+            if cols.placeholder {
+                cells.push(Cell::from(right("–".into(), 5)));
+            }
+            if cols.placeholder {
+                cells.push(Cell::from(right("·".into(), 5)).style(cell_style(1)));
+            }
             let fin = report.finals[s];
             let letter = fin.map(|f| course.thresholds.letter(f));
             cells.push(Cell::from(right(one_decimal(fin), FINAL_W)));
