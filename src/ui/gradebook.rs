@@ -90,10 +90,12 @@ impl Columns {
         let available = width.saturating_sub(fixed);
         let col_width = |i: usize| (course.assessments[i].name.width().clamp(5, 12) as u16) + 1;
         // Start far enough right that the selected assessment is visible.
+        let last = course.assessments.len().checked_sub(1);
         let selected = app
             .col
             .checked_sub(1)
-            .map(|s| s.min(course.assessments.len().saturating_sub(1)));
+            .zip(last)
+            .map(|(s, last)| s.min(last));
         let mut first = 0;
         if let Some(sel) = selected {
             let mut used = 0;
