@@ -70,6 +70,33 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// Whatever a file holds, an import gives a change or a list of problems, never a
+    /// panic; bytes that look like CSV get there more often than pure noise.
+    #[test]
+    fn imports_never_panic(
+        noise in prop::collection::vec(any::<u8>(), 0..300),
+        cells in prop::collection::vec("[a-zA-Z0-9 .,\"\n\ré漢-]{0,12}", 0..40),
+    ) {
+        let course = gradebook::sample::course(Utc::now()).unwrap();
+        let book = with_course(course.clone());
+        let csvish = format!("student,Grade,Quiz\n{}", cells.join(","));
+        for bytes in [noise.as_slice(), csvish.as_bytes()] {
+            if let Ok((cmd, _)) = csv_grades::import(&course, 0, bytes) {
+                let mut ed = Editor::new(book.clone());
+                ed.execute(cmd, Utc::now()).unwrap();
+            }
+            if let Ok((cmd, _)) = csv_study::import(&course, 0, bytes) {
+                let mut ed = Editor::new(book.clone());
+                ed.execute(cmd, Utc::now()).unwrap();
+            }
+            let _ = json::import(&book, bytes);
+        }
+    }
+}
+
 #[test]
 fn an_export_imports_into_a_truly_empty_course() {
     let sample = gradebook::sample::course(Utc::now()).unwrap();
