@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{Continuous, ContinuousCDF, StudentsT};
 use thiserror::Error;
+use wide::f64x2;
 
 /// A fitted line `score = intercept + slope · hours` and what it was fitted on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,14 +64,19 @@ pub fn fit(hours: &[f64], scores: &[f64], now: DateTime<Utc>) -> Result<TrainedM
         return Err(FitError::TooFew(n));
     }
     let (kx, ky) = (hours[0], scores[0]);
-    // Four independent lanes, so the additions do not wait on each other.
-    let mut lanes = [Sums::default(); LANES];
+    // Four independent lanes, so that the additions do not wait on each other; two
+    // vector registers of two lanes each do the arithmetic.
+    let mut vector = VectorSums::new();
+    let mut hashes = [(HASH_SEED, HASH_SEED); LANES];
     let (mut xs, mut ys) = (hours.chunks_exact(LANES), scores.chunks_exact(LANES));
     for (cx, cy) in (&mut xs).zip(&mut ys) {
-        for ((lane, &x), &y) in lanes.iter_mut().zip(cx).zip(cy) {
-            lane.add(x, y, kx, ky);
+        vector.add(cx, cy, kx, ky);
+        for ((h, x), y) in hashes.iter_mut().zip(cx).zip(cy) {
+            h.0 = (h.0 ^ x.to_bits()).wrapping_mul(HASH_PRIME);
+            h.1 = (h.1 ^ y.to_bits()).wrapping_mul(HASH_PRIME);
         }
     }
+    let mut lanes = vector.lanes(hashes);
     for ((lane, &x), &y) in lanes.iter_mut().zip(xs.remainder()).zip(ys.remainder()) {
         lane.add(x, y, kx, ky);
     }
@@ -218,6 +224,77 @@ impl Sums {
             hi: a.hi.max(b.hi),
             hash: a.hash,
         }
+    }
+}
+
+/// The four lanes' running sums in two-wide vectors: lanes 0 and 1 in the first of each
+/// pair, lanes 2 and 3 in the second.
+struct VectorSums {
+    sx: [f64x2; 2],
+    sy: [f64x2; 2],
+    sxx: [f64x2; 2],
+    sxy: [f64x2; 2],
+    syy: [f64x2; 2],
+    lo: [f64x2; 2],
+    hi: [f64x2; 2],
+}
+
+impl VectorSums {
+    fn new() -> Self {
+        let zero = [f64x2::ZERO; 2];
+        Self {
+            sx: zero,
+            sy: zero,
+            sxx: zero,
+            sxy: zero,
+            syy: zero,
+            lo: [f64x2::splat(f64::INFINITY); 2],
+            hi: [f64x2::splat(f64::NEG_INFINITY); 2],
+        }
+    }
+
+    /// Adds four observations, the `i`-th to lane `i`.
+    #[inline]
+    fn add(&mut self, xs: &[f64], ys: &[f64], kx: f64, ky: f64) {
+        let (kx, ky) = (f64x2::splat(kx), f64x2::splat(ky));
+        for j in 0..2 {
+            let x = f64x2::new([xs[2 * j], xs[2 * j + 1]]);
+            let y = f64x2::new([ys[2 * j], ys[2 * j + 1]]);
+            let (dx, dy) = (x - kx, y - ky);
+            self.sx[j] += dx;
+            self.sy[j] += dy;
+            self.sxx[j] += dx * dx;
+            self.sxy[j] += dx * dy;
+            self.syy[j] += dy * dy;
+            self.lo[j] = self.lo[j].min(x);
+            self.hi[j] = self.hi[j].max(x);
+        }
+    }
+
+    /// The four lanes as scalar sums, with their fingerprint words.
+    fn lanes(&self, hashes: [(u64, u64); LANES]) -> [Sums; LANES] {
+        let split = |v: &[f64x2; 2]| {
+            let (a, b) = (v[0].to_array(), v[1].to_array());
+            [a[0], a[1], b[0], b[1]]
+        };
+        let (sx, sy, sxx, sxy, syy) = (
+            split(&self.sx),
+            split(&self.sy),
+            split(&self.sxx),
+            split(&self.sxy),
+            split(&self.syy),
+        );
+        let (lo, hi) = (split(&self.lo), split(&self.hi));
+        std::array::from_fn(|i| Sums {
+            sx: sx[i],
+            sy: sy[i],
+            sxx: sxx[i],
+            sxy: sxy[i],
+            syy: syy[i],
+            lo: lo[i],
+            hi: hi[i],
+            hash: hashes[i],
+        })
     }
 }
 
