@@ -56,6 +56,12 @@ fn render(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
     t
 }
 
+/// Snapshots of the screen at 80×24 and at 40×12, the smallest size supported.
+fn snapshots(app: &App, name: &str) {
+    insta::assert_snapshot!(format!("{name}_80x24"), render(app, 80, 24).backend());
+    insta::assert_snapshot!(format!("{name}_40x12"), render(app, 40, 12).backend());
+}
+
 fn names(app: &App) -> Vec<String> {
     let c = app.course().unwrap();
     app.view
@@ -373,19 +379,16 @@ fn snapshot_app() -> App {
 #[test]
 fn snapshot_gradebook() {
     let app = snapshot_app();
-    insta::assert_snapshot!("gradebook_80x24", render(&app, 80, 24).backend());
-    insta::assert_snapshot!("gradebook_40x12", render(&app, 40, 12).backend());
+    snapshots(&app, "gradebook");
 }
 
 #[test]
 fn snapshot_other_screens() {
     let mut app = snapshot_app();
     press(&mut app, "\t");
-    insta::assert_snapshot!("statistics_80x24", render(&app, 80, 24).backend());
-    insta::assert_snapshot!("statistics_40x12", render(&app, 40, 12).backend());
+    snapshots(&app, "statistics");
     press(&mut app, "\t\t");
-    insta::assert_snapshot!("courses_80x24", render(&app, 80, 24).backend());
-    insta::assert_snapshot!("courses_40x12", render(&app, 40, 12).backend());
+    snapshots(&app, "courses");
 }
 
 #[test]
@@ -642,8 +645,7 @@ fn training_without_data_says_why() {
 fn snapshot_predictor() {
     let mut app = sample_app();
     press(&mut app, "\t\ttp12.5\n");
-    insta::assert_snapshot!("predictor_80x24", render(&app, 80, 24).backend());
-    insta::assert_snapshot!("predictor_40x12", render(&app, 40, 12).backend());
+    snapshots(&app, "predictor");
 }
 
 #[test]
