@@ -24,6 +24,11 @@ fn centered(frame: &mut Frame, width: u16, height: u16) -> Rect {
     rect
 }
 
+/// A bordered popup with a bold title.
+fn titled(title: String) -> Block<'static> {
+    Block::bordered().title(title).title_style(theme::title())
+}
+
 /// Help, generated from the key table for the screen shown.
 pub fn help(app: &App, scroll: u16, frame: &mut Frame) {
     let mut lines = Vec::new();
@@ -49,9 +54,7 @@ pub fn help(app: &App, scroll: u16, frame: &mut Frame) {
         Span::raw("confirm a delete; any other key cancels"),
     ]));
     let area = centered(frame, 64, lines.len() as u16 + 2);
-    let block = Block::bordered()
-        .title(" Keys (j/k scroll, Esc closes) ")
-        .title_style(theme::title());
+    let block = titled(" Keys (j/k scroll, Esc closes) ".into());
     let scroll = scroll.min((lines.len() as u16).saturating_sub(area.height.saturating_sub(2)));
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
 }
@@ -67,9 +70,7 @@ pub fn confirm(question: &str, frame: &mut Frame) {
             Span::raw(" cancel"),
         ]),
     ];
-    let block = Block::bordered()
-        .title(" Confirm ")
-        .title_style(theme::title());
+    let block = titled(" Confirm ".into());
     frame.render_widget(
         Paragraph::new(text).wrap(Wrap { trim: true }).block(block),
         area,
@@ -80,12 +81,10 @@ pub fn confirm(question: &str, frame: &mut Frame) {
 pub fn form(form: &Form, frame: &mut Frame) {
     let height = form.fields.len() as u16 + 4;
     let area = centered(frame, 60, height);
-    let block = Block::bordered()
-        .title(format!(
-            " {} ",
-            truncate(&form.title, area.width.saturating_sub(4) as usize)
-        ))
-        .title_style(theme::title());
+    let block = titled(format!(
+        " {} ",
+        truncate(&form.title, area.width.saturating_sub(4) as usize)
+    ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let label_width = form.fields.iter().map(|f| f.label.len()).max().unwrap_or(0) as u16 + 2;
@@ -139,9 +138,7 @@ pub fn recover(reason: &str, frame: &mut Frame) {
             Span::raw(" quit and leave it as it is"),
         ]),
     ];
-    let block = Block::bordered()
-        .title(" Unreadable file ")
-        .title_style(theme::title());
+    let block = titled(" Unreadable file ".into());
     frame.render_widget(
         Paragraph::new(text).wrap(Wrap { trim: true }).block(block),
         area,
@@ -152,9 +149,7 @@ pub fn recover(reason: &str, frame: &mut Frame) {
 pub fn notice(title: &str, body: &str, frame: &mut Frame) {
     let lines: Vec<Line> = body.lines().map(|l| Line::raw(l.to_string())).collect();
     let area = centered(frame, 76, lines.len() as u16 + 3);
-    let block = Block::bordered()
-        .title(format!(" {title} (any key closes) "))
-        .title_style(theme::title());
+    let block = titled(format!(" {title} (any key closes) "));
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
