@@ -741,6 +741,11 @@ fn saves_in_the_background_reach_the_file() {
     app.save_in_background();
     press(&mut app, "L");
     press(&mut app, "le50\n60\n70\n");
+    assert!(
+        app.has_unsaved(),
+        "with a writer thread, saving waits for the frame"
+    );
+    app.save_if_due(); // what the event loop does once the frame is drawn
     app.wait_for_saves(std::time::Duration::from_secs(20));
     assert!(!app.saving());
     assert!(matches!(app.save, gradebook::app::SaveState::Saved(_)));
@@ -750,6 +755,7 @@ fn saves_in_the_background_reach_the_file() {
     std::fs::rename(&path, dir.path().join("moved")).unwrap();
     std::fs::create_dir(&path).unwrap();
     press(&mut app, "\x1bu");
+    app.save_if_due();
     app.wait_for_saves(std::time::Duration::from_secs(20));
     assert!(
         matches!(app.save, gradebook::app::SaveState::Failed(_)),

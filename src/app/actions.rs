@@ -331,8 +331,7 @@ impl App {
     fn switch_course(&mut self, index: usize) {
         if self.editor.book.current != Some(index) {
             self.editor.book.current = Some(index);
-            self.unsaved = true;
-            self.save_now();
+            self.request_save();
         }
         self.course_row = index;
         self.row = 0;

@@ -279,6 +279,8 @@ pub struct App {
     pub prediction: Option<crate::predictor::Prediction>,
     /// A change is not yet in the file.
     unsaved: bool,
+    /// A change waits to be encoded and handed to the writer thread.
+    save_due: bool,
     /// The user was told that quitting now loses changes; the next quit goes ahead.
     warned_unsaved: bool,
 }
@@ -311,6 +313,7 @@ impl App {
             prediction: None,
             saver: None,
             unsaved: false,
+            save_due: false,
             warned_unsaved: false,
         };
         app.course_row = app.editor.book.current.unwrap_or(0);
@@ -330,6 +333,7 @@ impl App {
         self.save_in_background();
         while !self.should_quit {
             terminal.draw(|frame| crate::ui::view(&self, frame))?;
+            self.save_if_due();
             // While a save is being written, look often for its outcome.
             let wait = if self.saving() {
                 Duration::from_millis(50)
@@ -612,10 +616,22 @@ impl App {
             Some((entry, old)) => self.grade_changed(entry, old),
             None => self.refresh(),
         }
-        self.save_now();
+        self.request_save();
+    }
+
+    /// Asks for the state to be saved: at once when saving synchronously (tests); with
+    /// a writer thread, right after the next frame is drawn, so that encoding never
+    /// delays what the teacher sees.
+    pub(super) fn request_save(&mut self) {
+        self.unsaved = true;
+        self.save_due = true;
+        if self.saver.is_none() {
+            self.save_now();
+        }
     }
 
     fn save_now(&mut self) {
+        self.save_due = false;
         if matches!(self.mode, Mode::Recover { .. }) {
             return;
         }
@@ -645,6 +661,13 @@ impl App {
                 self.save = SaveState::Saved(self.clock.now().with_timezone(&Local));
             }
             Err(e) => self.save = SaveState::Failed(e),
+        }
+    }
+
+    /// Hands a change waiting since the last frame to the writer thread.
+    pub fn save_if_due(&mut self) {
+        if self.save_due {
+            self.save_now();
         }
     }
 
@@ -693,6 +716,7 @@ impl App {
     }
 
     fn quit(&mut self) -> Option<Action> {
+        self.save_if_due();
         self.wait_for_saves(Duration::from_secs(30));
         if self.unsaved {
             self.save_now();
