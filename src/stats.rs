@@ -49,37 +49,6 @@ impl Report {
     }
 }
 
-/// Position of a letter in [`Report::letters`].
-pub fn letter_band(letter: char) -> usize {
-    match letter {
-        'A' => 0,
-        'B' => 1,
-        'C' => 2,
-        'D' => 3,
-        _ => 4,
-    }
-}
-
-/// Competition ranking by final grade, highest first: equal grades share a rank and the
-/// next rank skips (1, 1, 3).
-pub fn ranks(finals: &[Option<f64>]) -> Vec<Option<usize>> {
-    let mut order: Vec<(usize, f64)> = finals
-        .iter()
-        .enumerate()
-        .filter_map(|(i, f)| f.map(|f| (i, f)))
-        .collect();
-    order.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let mut ranks = vec![None; finals.len()];
-    let mut rank = 0;
-    for (pos, &(i, f)) in order.iter().enumerate() {
-        if pos == 0 || order[pos - 1].1 != f {
-            rank = pos + 1;
-        }
-        ranks[i] = Some(rank);
-    }
-    ranks
-}
-
 /// The statistics of a course kept up to date as grades change one at a time, without
 /// rescanning every student: the interactive gradebook's view of [`Report`].
 #[derive(Debug, Clone, PartialEq, Default)]

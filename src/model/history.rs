@@ -68,14 +68,6 @@ impl Editor {
     pub fn next_redo(&self) -> Option<&Command> {
         self.redo.last().map(|s| &s.cmd)
     }
-
-    pub fn can_undo(&self) -> bool {
-        !self.undo.is_empty()
-    }
-
-    pub fn can_redo(&self) -> bool {
-        !self.redo.is_empty()
-    }
 }
 
 /// Applies the newest step of `from` and files its inverse in `to`.

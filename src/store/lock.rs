@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 #[derive(Debug)]
 pub struct WriterLock {
     file: File,
-    path: PathBuf,
 }
 
 /// Why the lock could not be taken.
@@ -75,11 +74,7 @@ impl WriterLock {
             .and_then(|_| file.write_all(note.as_bytes()))
             .and_then(|()| file.set_len(note.len() as u64))
             .map_err(LockError::Io)?;
-        Ok(Self { file, path })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
+        Ok(Self { file })
     }
 }
 

@@ -136,10 +136,6 @@ impl Store {
         Ok((store, book))
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Saves atomically and durably. On error the old file is unchanged.
     pub fn save(&self, book: &Gradebook) -> Result<(), StoreError> {
         self.save_with(book, &mut |_| Ok(()))
