@@ -248,13 +248,15 @@ fn bad_input_changes_nothing() {
             },
         },
         Command::Batch(vec![
-            Command::RemoveStudent {
+            Command::RemoveStudents {
                 course: 0,
                 index: 0,
+                count: 1,
             },
-            Command::RemoveStudent {
+            Command::RemoveStudents {
                 course: 0,
                 index: 99,
+                count: 1,
             },
         ]),
     ];

@@ -227,10 +227,18 @@ impl App {
         let what = self.describe(&pending);
         let c = self.view.course.unwrap_or(0);
         let cmd = match pending {
-            Pending::Student(index) => Command::RemoveStudent { course: c, index },
+            Pending::Student(index) => Command::RemoveStudents {
+                course: c,
+                index,
+                count: 1,
+            },
             Pending::Assessment(index) => Command::RemoveAssessment { course: c, index },
             Pending::Course(index) => Command::RemoveCourse { index },
-            Pending::Observation(index) => Command::RemoveObservation { course: c, index },
+            Pending::Observation(index) => Command::RemoveObservations {
+                course: c,
+                index,
+                count: 1,
+            },
         };
         let course_removed = matches!(cmd, Command::RemoveCourse { .. });
         match self.execute(cmd) {
@@ -400,10 +408,11 @@ impl App {
                     name,
                     grades: Vec::new(),
                 };
-                self.execute(Command::InsertStudent {
+                let students = vec![student];
+                self.execute(Command::InsertStudents {
                     course: c,
                     index,
-                    student,
+                    students,
                 })?;
                 self.mode = Mode::Normal;
                 self.select_student(index);

@@ -87,10 +87,11 @@ impl App {
                     score,
                     student,
                 };
-                self.execute(Command::InsertObservation {
+                let observations = vec![observation];
+                self.execute(Command::InsertObservations {
                     course: c,
                     index,
-                    observation,
+                    observations,
                 })?;
                 self.obs_row = index;
                 self.mode = Mode::Normal;

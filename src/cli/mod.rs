@@ -440,10 +440,11 @@ pub fn grade_command(
                 name: student.to_string(),
                 grades: Vec::new(),
             };
-            cmds.push(Command::InsertStudent {
+            let students = vec![student];
+            cmds.push(Command::InsertStudents {
                 course: c,
                 index,
-                student,
+                students,
             });
             index
         }

@@ -36,23 +36,14 @@ pub enum Command {
     },
 
     // Students
-    /// Insert a student (with grades, one per assessment) at `index`.
-    InsertStudent {
-        course: usize,
-        index: usize,
-        student: Student,
-    },
-    RemoveStudent {
-        course: usize,
-        index: usize,
-    },
     RenameStudent {
         course: usize,
         student: usize,
         name: String,
     },
 
-    /// Insert many students at `index` at once (imports): one uniqueness check for all.
+    /// Insert students at `index`, each with one grade slot per assessment (or none, for
+    /// empty slots).
     InsertStudents {
         course: usize,
         index: usize,
@@ -92,15 +83,6 @@ pub enum Command {
     },
 
     // Study-hours predictor
-    InsertObservation {
-        course: usize,
-        index: usize,
-        observation: Observation,
-    },
-    RemoveObservation {
-        course: usize,
-        index: usize,
-    },
     InsertObservations {
         course: usize,
         index: usize,
@@ -137,15 +119,11 @@ impl Command {
         match self {
             InsertCourse { .. } | RemoveCourse { .. } | SelectCourse { .. } | Batch(_) => None,
             RenameCourse { course, .. }
-            | InsertStudent { course, .. }
-            | RemoveStudent { course, .. }
             | RenameStudent { course, .. }
             | InsertAssessment { course, .. }
             | RemoveAssessment { course, .. }
             | EditAssessment { course, .. }
             | SetThresholds { course, .. }
-            | InsertObservation { course, .. }
-            | RemoveObservation { course, .. }
             | InsertStudents { course, .. }
             | RemoveStudents { course, .. }
             | InsertObservations { course, .. }
@@ -208,26 +186,6 @@ impl Gradebook {
                 }
                 let old = std::mem::replace(&mut self.current, course);
                 SelectCourse { course: old }
-            }
-            InsertStudent {
-                course,
-                index,
-                student,
-            } => {
-                self.course_mut(course)?.insert_student(index, student)?;
-                RemoveStudent { course, index }
-            }
-            RemoveStudent { course, index } => {
-                let c = self.course_mut(course)?;
-                if index >= c.students.len() {
-                    return Err(ModelError::Gone("student"));
-                }
-                let student = c.students.remove(index);
-                InsertStudent {
-                    course,
-                    index,
-                    student,
-                }
             }
             RenameStudent {
                 course,
@@ -297,27 +255,6 @@ impl Gradebook {
                 SetThresholds {
                     course,
                     thresholds: old,
-                }
-            }
-            InsertObservation {
-                course,
-                index,
-                observation,
-            } => {
-                self.course_mut(course)?
-                    .insert_observation(index, observation)?;
-                RemoveObservation { course, index }
-            }
-            RemoveObservation { course, index } => {
-                let c = self.course_mut(course)?;
-                if index >= c.study.len() {
-                    return Err(ModelError::Gone("observation"));
-                }
-                let observation = c.study.remove(index);
-                InsertObservation {
-                    course,
-                    index,
-                    observation,
                 }
             }
             SetModel { course, model } => {
@@ -553,21 +490,6 @@ impl Course {
         }
     }
 
-    fn insert_student(&mut self, index: usize, mut student: Student) -> Result<(), ModelError> {
-        if index > self.students.len() {
-            return Err(ModelError::Gone("student"));
-        }
-        student.name = check_name("student", &student.name)?;
-        self.check_unique_student(&student.name, None)?;
-        // A new student may come without grades: give them an empty slot per assessment.
-        if student.grades.is_empty() {
-            student.grades = vec![None; self.assessments.len()];
-        }
-        self.check_student_grades(&student)?;
-        self.students.insert(index, student);
-        Ok(())
-    }
-
     fn insert_students(
         &mut self,
         index: usize,
@@ -688,14 +610,6 @@ impl Course {
             .ok_or(ModelError::Gone("student"))?;
         let old = std::mem::replace(&mut s.grades[e.assessment], e.points);
         Ok(super::GradeEntry { points: old, ..e })
-    }
-
-    fn insert_observation(&mut self, index: usize, o: Observation) -> Result<(), ModelError> {
-        if index > self.study.len() {
-            return Err(ModelError::Gone("observation"));
-        }
-        self.study.insert(index, check_observation(o)?);
-        Ok(())
     }
 
     /// Checks every rule of a course as a whole (for loaded and imported data).

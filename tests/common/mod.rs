@@ -145,15 +145,6 @@ pub fn command() -> impl Strategy<Value = Command> {
         }),
         i().prop_map(|index| Command::RemoveCourse { index }),
         (i(), name(8)).prop_map(|(course, name)| Command::RenameCourse { course, name }),
-        (i(), i(), name(9)).prop_map(|(course, index, name)| Command::InsertStudent {
-            course,
-            index,
-            student: Student {
-                name,
-                grades: Vec::new()
-            }
-        }),
-        (i(), i()).prop_map(|(course, index)| Command::RemoveStudent { course, index }),
         (i(), i(), name(1)).prop_map(|(course, student, name)| Command::RenameStudent {
             course,
             student,
@@ -193,14 +184,6 @@ pub fn command() -> impl Strategy<Value = Command> {
                 points,
             })
         }),
-        (i(), i(), observation()).prop_map(|(course, index, observation)| {
-            Command::InsertObservation {
-                course,
-                index,
-                observation,
-            }
-        }),
-        (i(), i()).prop_map(|(course, index)| Command::RemoveObservation { course, index }),
         (i(), i(), prop::collection::vec(name(4), 0..4)).prop_map(|(course, index, names)| {
             let students = names
                 .into_iter()
