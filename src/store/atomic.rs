@@ -64,12 +64,31 @@ pub fn parent_dir(path: &Path) -> PathBuf {
 }
 
 fn temp_path(target: &Path) -> PathBuf {
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    parent_dir(target).join(format!("{}{}-{n}", temp_prefix(target), std::process::id()))
+}
+
+/// How the temp files of saves of `target` begin: `.<name>.tmp-`.
+fn temp_prefix(target: &Path) -> String {
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    parent_dir(target).join(format!(".{name}.tmp-{}-{n}", std::process::id()))
+    format!(".{name}.tmp-")
+}
+
+/// Removes the temp files a save killed midway left beside `target`. Only the holder of
+/// the writer lock may call it: then no save of `target` is in progress anywhere.
+pub fn remove_stale_temp_files(target: &Path) {
+    let prefix = temp_prefix(target);
+    let Ok(entries) = fs::read_dir(parent_dir(target)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Creates `dir` and any missing parents with mode 0700, whatever the umask.

@@ -128,6 +128,8 @@ impl Store {
                 source,
             },
         })?;
+        // Holding the lock, no save is under way: what a killed one left can go.
+        atomic::remove_stale_temp_files(path);
         let store = Self {
             path: path.to_path_buf(),
             _lock: lock,
