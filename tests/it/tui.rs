@@ -1,6 +1,5 @@
 //! The interactive gradebook without a terminal: key table, action sequences over `App`,
 //! screen snapshots at 80×24 and 40×12, and random key sequences.
-#![allow(clippy::unwrap_used)]
 
 use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

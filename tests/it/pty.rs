@@ -1,5 +1,4 @@
 //! The real binary in a pseudo-terminal: keys in, screen out, data on disk.
-#![allow(clippy::unwrap_used)]
 
 use std::io::{Read, Write};
 use std::path::Path;

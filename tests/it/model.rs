@@ -1,7 +1,6 @@
 //! The model: numbers of PRODUCT.md and exact undo/redo.
-#![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use chrono::Utc;
 use gradebook::cli::grade_command;

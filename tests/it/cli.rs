@@ -1,5 +1,4 @@
 //! The real binary, as scripts use it.
-#![allow(clippy::unwrap_used)]
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;

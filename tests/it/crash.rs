@@ -1,6 +1,5 @@
 //! Crashes and races with the real binary: SIGKILL at random moments of a save, and
 //! several writers at once. Promises 1 and 4 of PRODUCT.md "The file".
-#![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeSet;
 use std::path::Path;

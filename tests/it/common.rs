@@ -1,5 +1,4 @@
 //! Shared test helpers: proptest strategies for gradebooks and commands.
-#![allow(clippy::unwrap_used)]
 #![allow(dead_code)]
 
 use chrono::{DateTime, TimeZone, Utc};

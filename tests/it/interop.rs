@@ -1,8 +1,7 @@
 //! Files in and out: CSV grades, CSV study data, JSON; round trips and every kind of bad
 //! input, all or nothing.
-#![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::PathBuf;

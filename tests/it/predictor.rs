@@ -1,6 +1,5 @@
 //! The study-hours predictor against the tutorial's numbers (scikit-learn 1.9.1 and
 //! statsmodels), its validation, and its commands.
-#![allow(clippy::unwrap_used)]
 
 use assert_cmd::Command;
 use chrono::Utc;

@@ -1,7 +1,6 @@
 //! The file's promises (PRODUCT.md "The file"), each with a test that fails without it.
-#![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::io;
@@ -292,7 +291,12 @@ fn second_writer_is_refused() {
 fn lock_dies_with_a_killed_holder() {
     let (_dir, path) = temp_file();
     let mut child = Process::new(std::env::current_exe().unwrap())
-        .args(["--exact", "hold_lock_helper", "--ignored", "--nocapture"])
+        .args([
+            "--exact",
+            "store::hold_lock_helper",
+            "--ignored",
+            "--nocapture",
+        ])
         .env("HOLD_LOCK", &path)
         .stdout(Stdio::null())
         .stderr(Stdio::null())

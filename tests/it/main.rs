@@ -1,0 +1,13 @@
+//! Every integration test in one binary, so that the crate and its test dependencies are
+//! linked once rather than once per file.
+#![allow(clippy::unwrap_used)]
+
+mod cli;
+mod common;
+mod crash;
+mod interop;
+mod model;
+mod predictor;
+mod pty;
+mod store;
+mod tui;
