@@ -3,7 +3,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -22,13 +22,15 @@ pub type Hook<'a> = &'a mut dyn FnMut(SaveStep) -> io::Result<()>;
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
-/// Replaces `target` with `bytes` atomically and durably, mode 0600 whatever the umask.
-/// On error the target is untouched (or, if only the final directory fsync failed, already
-/// replaced) and the temp file is removed.
+/// Replaces `target` with `bytes` atomically and durably. A new file is mode 0600 whatever
+/// the umask; an existing one keeps its owner, group and mode (root saving a teacher's
+/// file must not take it from them). On error the target is untouched (or, if only the
+/// final directory fsync failed, already replaced) and the temp file is removed.
 pub fn write_atomic(target: &Path, bytes: &[u8], hook: Hook) -> io::Result<()> {
     let dir = parent_dir(target);
     let tmp = temp_path(target);
-    let result = write_temp(&tmp, bytes, hook).and_then(|()| {
+    let existing = fs::metadata(target).ok();
+    let result = write_temp(&tmp, bytes, existing.as_ref(), hook).and_then(|()| {
         hook(SaveStep::Rename)?;
         fs::rename(&tmp, target)
     });
@@ -40,15 +42,36 @@ pub fn write_atomic(target: &Path, bytes: &[u8], hook: Hook) -> io::Result<()> {
     File::open(&dir)?.sync_all()
 }
 
-fn write_temp(tmp: &Path, bytes: &[u8], hook: Hook) -> io::Result<()> {
+fn write_temp(
+    tmp: &Path,
+    bytes: &[u8],
+    existing: Option<&fs::Metadata>,
+    hook: Hook,
+) -> io::Result<()> {
     hook(SaveStep::Create)?;
     let mut file = OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
         .open(tmp)?;
-    // The umask can only remove bits, but may remove the owner's: set them explicitly.
-    file.set_permissions(fs::Permissions::from_mode(0o600))?;
+    let mode = match existing {
+        Some(old) => {
+            let mine = file.metadata()?;
+            if (mine.uid(), mine.gid()) != (old.uid(), old.gid()) {
+                // Only root may give a file away; anyone else keeps it as theirs.
+                match std::os::unix::fs::fchown(&file, Some(old.uid()), Some(old.gid())) {
+                    Err(e) if e.raw_os_error() == Some(libc::EPERM) => {}
+                    other => other?,
+                }
+            }
+            old.mode() & 0o7777
+        }
+        None => 0o600,
+    };
+    // After the chown, which clears set-id bits. The umask can only remove bits, but may
+    // remove the owner's: set them explicitly.
+    file.set_permissions(fs::Permissions::from_mode(mode))?;
     hook(SaveStep::Write)?;
     file.write_all(bytes)?;
     hook(SaveStep::SyncFile)?;

@@ -57,19 +57,28 @@ pub fn encode(book: &Gradebook) -> Result<Vec<u8>, FormatError> {
     Ok(out)
 }
 
-/// Checks and decodes a complete file. Never panics, whatever the bytes.
-pub fn decode(bytes: &[u8]) -> Result<Gradebook, FormatError> {
-    let magic_len = bytes.len().min(MAGIC.len());
-    if bytes[..magic_len] != MAGIC[..magic_len] {
+/// What the first [`HEADER_LEN`] bytes of a file say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Header {
+    pub version: u16,
+    pub body_len: u64,
+}
+
+/// Checks the first bytes of a file of `file_len` bytes: magic, version, and that the body
+/// length fits the file exactly. `first` may be shorter than [`HEADER_LEN`] only when the
+/// file is. Lets a reader refuse a foreign or oversized file before reading it all.
+pub fn read_header(first: &[u8], file_len: u64) -> Result<Header, FormatError> {
+    let magic_len = first.len().min(MAGIC.len());
+    if first[..magic_len] != MAGIC[..magic_len] || (file_len > 0 && magic_len == 0) {
         return Err(FormatError::NotOurs);
     }
-    if bytes.len() < HEADER_LEN {
+    if first.len() < HEADER_LEN || file_len < HEADER_LEN as u64 {
         return Err(FormatError::Truncated {
-            got: bytes.len() as u64,
+            got: file_len,
             expected: HEADER_LEN as u64 + 4,
         });
     }
-    let version = u16::from_le_bytes([bytes[8], bytes[9]]);
+    let version = u16::from_le_bytes([first[8], first[9]]);
     if version > VERSION {
         return Err(FormatError::NewerVersion(version));
     }
@@ -79,26 +88,34 @@ pub fn decode(bytes: &[u8]) -> Result<Gradebook, FormatError> {
         ));
     }
     let mut len = [0u8; 8];
-    len.copy_from_slice(&bytes[10..18]);
+    len.copy_from_slice(&first[10..18]);
     let body_len = u64::from_le_bytes(len);
     let expected = (HEADER_LEN as u64 + 4).saturating_add(body_len);
-    let got = bytes.len() as u64;
-    if got < expected {
-        return Err(FormatError::Truncated { got, expected });
+    if file_len < expected {
+        return Err(FormatError::Truncated {
+            got: file_len,
+            expected,
+        });
     }
-    if got > expected {
+    if file_len > expected {
         return Err(FormatError::Corrupt(format!(
             "{} unexpected bytes after the end",
-            got - expected
+            file_len - expected
         )));
     }
+    Ok(Header { version, body_len })
+}
+
+/// Checks and decodes a complete file. Never panics, whatever the bytes.
+pub fn decode(bytes: &[u8]) -> Result<Gradebook, FormatError> {
+    let header = read_header(&bytes[..bytes.len().min(HEADER_LEN)], bytes.len() as u64)?;
     let (data, crc) = bytes.split_at(bytes.len() - 4);
     let stored = u32::from_le_bytes([crc[0], crc[1], crc[2], crc[3]]);
     if crc32fast::hash(data) != stored {
         return Err(FormatError::Corrupt("checksum mismatch".into()));
     }
     let body = &data[HEADER_LEN..];
-    let book = match version {
+    let book = match header.version {
         1 => decode_v1(body)?,
         v => return Err(FormatError::NewerVersion(v)),
     };
@@ -113,5 +130,49 @@ fn decode_v1(body: &[u8]) -> Result<Gradebook, FormatError> {
     if !rest.is_empty() {
         return Err(FormatError::Corrupt("the body has trailing bytes".into()));
     }
+    check_canonical(&book, body)?;
     Ok(book)
+}
+
+/// Postcard reads a number written in more bytes than it needs (`80 00` for 0) as if it
+/// were short. A body must be exactly what encoding its value gives, so that one gradebook
+/// has one file: compared while encoding, without allocating.
+fn check_canonical<T: serde::Serialize>(value: &T, body: &[u8]) -> Result<(), FormatError> {
+    let flavor = Compare {
+        expected: body,
+        at: 0,
+    };
+    match postcard::serialize_with_flavor(value, flavor) {
+        Ok(n) if n == body.len() => Ok(()),
+        _ => Err(FormatError::Corrupt(
+            "the body is not in canonical form (a number written in too many bytes)".into(),
+        )),
+    }
+}
+
+/// A postcard output that only compares what would be written with `expected`.
+struct Compare<'a> {
+    expected: &'a [u8],
+    at: usize,
+}
+
+impl postcard::ser_flavors::Flavor for Compare<'_> {
+    type Output = usize;
+
+    fn try_push(&mut self, byte: u8) -> postcard::Result<()> {
+        self.try_extend(&[byte])
+    }
+
+    fn try_extend(&mut self, bytes: &[u8]) -> postcard::Result<()> {
+        let end = self.at + bytes.len();
+        if self.expected.get(self.at..end) != Some(bytes) {
+            return Err(postcard::Error::SerializeBufferFull);
+        }
+        self.at = end;
+        Ok(())
+    }
+
+    fn finalize(self) -> postcard::Result<usize> {
+        Ok(self.at)
+    }
 }

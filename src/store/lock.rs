@@ -3,7 +3,7 @@
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{self, Read, Seek, SeekFrom, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
@@ -15,17 +15,24 @@ pub struct WriterLock {
 }
 
 /// Why the lock could not be taken.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum LockError {
     /// Another process holds it; `holder` is what it wrote about itself.
-    Held {
-        holder: String,
-    },
-    Io(io::Error),
+    #[error("in use by {holder}")]
+    Held { holder: String },
+    /// The lock path is a symlink, a directory, a FIFO, a hard link to another file, or a
+    /// file that is not a lock note: using it could truncate someone else's file.
+    #[error("{reason}: remove it if nothing else uses it, or choose another data file")]
+    Unsafe { reason: String },
+    #[error(transparent)]
+    Io(#[from] io::Error),
 }
 
 /// How long a second writer waits for the lock before it gives up and names the holder.
 pub const PATIENCE: Duration = Duration::from_millis(400);
+
+/// Largest lock note we agree to overwrite: ours are one short line.
+const MAX_NOTE: u64 = 4096;
 
 /// The lock file that guards `data_file`.
 pub fn lock_path(data_file: &Path) -> PathBuf {
@@ -35,17 +42,11 @@ pub fn lock_path(data_file: &Path) -> PathBuf {
 }
 
 impl WriterLock {
-    /// Takes the lock without waiting, and records who holds it.
+    /// Takes the lock without waiting, and records who holds it. `data_file` must be
+    /// resolved (see [`super::paths::resolve`]).
     pub fn acquire(data_file: &Path, who: &str) -> Result<Self, LockError> {
         let path = lock_path(data_file);
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(0o600)
-            .open(&path)
-            .map_err(LockError::Io)?;
+        let mut file = open_lock_file(&path, data_file)?;
         // A writer that is just finishing (a command from a script) is waited for briefly;
         // one that stays (an open interactive session) is named well within a second.
         let deadline = Instant::now() + PATIENCE;
@@ -63,7 +64,6 @@ impl WriterLock {
                 Err(TryLockError::Error(e)) => return Err(LockError::Io(e)),
             }
         }
-        let _ = file.set_permissions(std::fs::Permissions::from_mode(0o600));
         let note = format!(
             "gradebook {who} (pid {}) since {}",
             std::process::id(),
@@ -72,10 +72,75 @@ impl WriterLock {
         // Overwrite, then cut: a reader sees the old note or the new one, never nothing.
         file.seek(SeekFrom::Start(0))
             .and_then(|_| file.write_all(note.as_bytes()))
-            .and_then(|()| file.set_len(note.len() as u64))
-            .map_err(LockError::Io)?;
+            .and_then(|()| file.set_len(note.len() as u64))?;
         Ok(Self { file })
     }
+}
+
+/// Opens (or creates, 0600) the lock file without following a symlink, and refuses
+/// anything that is not a lock note of ours: only such a file is ever written to.
+fn open_lock_file(path: &Path, data_file: &Path) -> Result<File, LockError> {
+    let flags = libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC;
+    let unsafe_lock = |what: &str| LockError::Unsafe {
+        reason: format!("the lock file {} is {what}", path.display()),
+    };
+    let created = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .custom_flags(flags)
+        .open(path);
+    let (file, created) = match created {
+        Ok(file) => (file, true),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            let opened = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .custom_flags(flags)
+                .open(path);
+            match opened {
+                Ok(file) => (file, false),
+                Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+                    return Err(unsafe_lock("a symbolic link"));
+                }
+                Err(e) => {
+                    let meta = std::fs::symlink_metadata(path);
+                    return Err(
+                        match meta.ok().as_ref().and_then(super::paths::not_a_file) {
+                            Some(what) => unsafe_lock(what),
+                            None => e.into(),
+                        },
+                    );
+                }
+            }
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let meta = file.metadata()?;
+    if let Some(what) = super::paths::not_a_file(&meta) {
+        return Err(unsafe_lock(what));
+    }
+    if meta.nlink() > 1 {
+        return Err(unsafe_lock("a hard link to another file"));
+    }
+    if created {
+        // The umask may have removed bits: set them. A lock made by another user (root)
+        // belongs to the data file's owner, who must be able to take it next time.
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        if let Ok(owner) = std::fs::metadata(data_file) {
+            let _ = std::os::unix::fs::fchown(&file, Some(owner.uid()), Some(owner.gid()));
+        }
+    } else if meta.len() > MAX_NOTE || !holds_a_note(&file) {
+        return Err(unsafe_lock("not a gradebook lock file"));
+    }
+    Ok(file)
+}
+
+/// Whether a lock file is empty or holds a note of ours.
+fn holds_a_note(mut file: &File) -> bool {
+    let mut text = String::new();
+    file.read_to_string(&mut text).is_ok() && (text.is_empty() || text.starts_with("gradebook "))
 }
 
 impl Drop for WriterLock {

@@ -8,9 +8,11 @@
 pub mod atomic;
 pub mod format;
 pub mod lock;
+pub mod paths;
 
 use std::fs;
 use std::io::{self, Read};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::model::Gradebook;
@@ -35,6 +37,13 @@ pub enum StoreError {
     Format { path: PathBuf, reason: FormatError },
     #[error("{} is in use by {holder}; close it there first", path.display())]
     Locked { path: PathBuf, holder: String },
+    /// The lock path is unsafe to write (see [`lock::LockError::Unsafe`]).
+    #[error("{reason}")]
+    UnsafeLock { reason: String },
+    #[error("{} is {what}, not a gradebook file", path.display())]
+    NotAFile { path: PathBuf, what: &'static str },
+    #[error("refusing to write over {}: it is the gradebook's own {what}", path.display())]
+    OwnFile { path: PathBuf, what: &'static str },
     #[error("cannot find a data directory; choose a file with --file or {FILE_ENV}")]
     NoDataDir,
 }
@@ -49,31 +58,63 @@ pub fn default_path() -> Result<PathBuf, StoreError> {
 /// Reads the gradebook at `path` without taking the lock; a missing file is an empty
 /// gradebook. Because saves are atomic renames, a reader always sees a completed save.
 pub fn load(path: &Path) -> Result<Gradebook, StoreError> {
-    let io = |action, source| StoreError::Io {
-        action,
+    let path = resolve(path)?;
+    load_resolved(&path)
+}
+
+/// The file `path` names, symlinks followed (see [`paths::resolve`]).
+pub fn resolve(path: &Path) -> Result<PathBuf, StoreError> {
+    paths::resolve(path).map_err(|source| StoreError::Io {
+        action: "find",
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn load_resolved(path: &Path) -> Result<Gradebook, StoreError> {
+    let io = |source| StoreError::Io {
+        action: "read",
         path: path.to_path_buf(),
         source,
     };
-    let file = match fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Gradebook::default()),
-        Err(e) => return Err(io("read", e)),
-    };
-    let mut bytes = Vec::new();
-    file.take(format::MAX_FILE_LEN + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| io("read", e))?;
-    if bytes.len() as u64 > format::MAX_FILE_LEN {
-        let reason = FormatError::Corrupt("it is larger than 1 GiB".into());
-        return Err(StoreError::Format {
-            path: path.to_path_buf(),
-            reason,
-        });
-    }
-    format::decode(&bytes).map_err(|reason| StoreError::Format {
+    let format = |reason| StoreError::Format {
         path: path.to_path_buf(),
         reason,
-    })
+    };
+    // Not blocking: a FIFO in the file's place must be refused, not waited on.
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .open(path);
+    let file = match file {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Gradebook::default()),
+        Err(e) => return Err(io(e)),
+    };
+    let meta = file.metadata().map_err(io)?;
+    if let Some(what) = paths::not_a_file(&meta) {
+        return Err(StoreError::NotAFile {
+            path: path.to_path_buf(),
+            what,
+        });
+    }
+    let len = meta.len();
+    if len > format::MAX_FILE_LEN {
+        return Err(format(FormatError::Corrupt(
+            "it is larger than 1 GiB".into(),
+        )));
+    }
+    // The header first: a foreign or inconsistent file is refused before it is read.
+    let mut bytes = Vec::with_capacity(format::HEADER_LEN);
+    let mut reader = file.take(len);
+    (&mut reader)
+        .take(format::HEADER_LEN as u64)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    format::read_header(&bytes, len).map_err(format)?;
+    bytes.reserve_exact((len as usize).saturating_sub(bytes.len()));
+    reader.read_to_end(&mut bytes).map_err(io)?;
+    format::decode(&bytes).map_err(format)
 }
 
 /// Writes encoded files to a store's path; made by [`Store::writer`], whose lock covers it.
@@ -111,6 +152,13 @@ impl Store {
         path: &Path,
         who: &str,
     ) -> Result<(Self, Result<Gradebook, StoreError>), StoreError> {
+        let path = &resolve(path)?;
+        if let Some(what) = fs::metadata(path).ok().as_ref().and_then(paths::not_a_file) {
+            return Err(StoreError::NotAFile {
+                path: path.to_path_buf(),
+                what,
+            });
+        }
         let dir = atomic::parent_dir(path);
         atomic::create_private_dir(&dir).map_err(|source| StoreError::Io {
             action: "create the directory",
@@ -121,6 +169,9 @@ impl Store {
             lock::LockError::Held { holder } => StoreError::Locked {
                 path: path.to_path_buf(),
                 holder,
+            },
+            lock::LockError::Unsafe { .. } => StoreError::UnsafeLock {
+                reason: e.to_string(),
             },
             lock::LockError::Io(source) => StoreError::Io {
                 action: "lock",
@@ -134,7 +185,7 @@ impl Store {
             path: path.to_path_buf(),
             _lock: lock,
         };
-        let book = load(path);
+        let book = load_resolved(path);
         Ok((store, book))
     }
 
@@ -165,6 +216,11 @@ impl Store {
         }
     }
 
+    /// The data file, symlinks resolved.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// Renames an unreadable file to `<name>.unreadable-<timestamp>` so the teacher can
     /// start afresh without losing it. Returns the new name.
     pub fn move_aside(&self) -> Result<PathBuf, StoreError> {
@@ -187,4 +243,19 @@ impl Store {
         })?;
         Ok(aside)
     }
+}
+
+/// Refuses an output path (an export, a chart) that is the data file at `data_file` or its
+/// lock: writing there would destroy the gradebook.
+pub fn check_output(data_file: &Path, output: &Path) -> Result<(), StoreError> {
+    let lock = lock::lock_path(&resolve(data_file)?);
+    for (own, what) in [(data_file, "data file"), (lock.as_path(), "lock file")] {
+        if paths::same_file(own, output) {
+            return Err(StoreError::OwnFile {
+                path: output.to_path_buf(),
+                what,
+            });
+        }
+    }
+    Ok(())
 }

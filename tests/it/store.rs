@@ -339,3 +339,14 @@ fn file_and_directory_are_private() {
     assert_eq!(mode(path.parent().unwrap()), 0o700);
     assert_eq!(mode(&dir.path().join("new")), 0o700);
 }
+
+/// One gradebook, one file: a number written in more bytes than it needs is refused.
+#[test]
+fn over_long_varints_are_refused() {
+    // An empty gradebook: no courses (0), no course last used (0).
+    assert_eq!(format::decode(&file_with_body(VERSION, &[0, 0])).unwrap(), Gradebook::default());
+    for body in [&[0x80, 0x00, 0x00][..], &[0x00, 0x01, 0x80, 0x00]] {
+        let e = format::decode(&file_with_body(VERSION, body)).unwrap_err();
+        assert!(e.to_string().contains("canonical"), "{body:?}: {e}");
+    }
+}
