@@ -11,6 +11,8 @@ mod saver;
 
 use std::cell::Cell;
 use std::io;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, Local, Utc};
@@ -23,6 +25,12 @@ use crate::store::Store;
 pub use form::{Form, FormKind};
 use keymap::Context;
 use saver::Saver;
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+
+/// How often the loop looks for a signal and for the outcome of a save while no key comes.
+const SIGNAL_CHECK: Duration = Duration::from_millis(50);
+/// How often a failed save is tried again while the teacher does nothing.
+const RETRY_EVERY: Duration = Duration::from_secs(2);
 use unicode_width::UnicodeWidthStr;
 
 /// The screens, in Tab order.
@@ -328,30 +336,63 @@ impl App {
         app
     }
 
-    /// Runs until the user quits. The caller sets up and restores the terminal.
+    /// Runs until the user quits or a signal (SIGTERM, SIGHUP, SIGINT) asks it to end.
+    /// Either way, and even when the terminal is gone, every change is saved before it
+    /// returns. The caller sets up and restores the terminal.
     pub fn run(mut self, terminal: &mut ratatui::DefaultTerminal) -> io::Result<()> {
+        let stop = Arc::new(AtomicBool::new(false));
+        for signal in [SIGTERM, SIGHUP, SIGINT] {
+            signal_hook::flag::register(signal, Arc::clone(&stop))?;
+        }
         self.save_in_background();
-        while !self.should_quit {
-            terminal.draw(|frame| crate::ui::view(&self, frame))?;
+        let result = self.event_loop(terminal, &stop);
+        self.finish_saving();
+        // After SIGHUP the terminal is gone and drawing fails: that is how the session
+        // ends, not an error.
+        if stop.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        result
+    }
+
+    fn event_loop(
+        &mut self,
+        terminal: &mut ratatui::DefaultTerminal,
+        stop: &AtomicBool,
+    ) -> io::Result<()> {
+        let mut idle = Duration::ZERO;
+        while !self.should_quit && !stop.load(Ordering::Relaxed) {
+            terminal.draw(|frame| crate::ui::view(self, frame))?;
             self.save_if_due();
-            // While a save is being written, look often for its outcome.
-            let wait = if self.saving() {
-                Duration::from_millis(50)
-            } else {
-                Duration::from_secs(2)
-            };
-            if event::poll(wait)? {
+            // Wake up often enough to see a signal and the outcome of a save.
+            if event::poll(SIGNAL_CHECK)? {
+                idle = Duration::ZERO;
                 if let Event::Key(key) = event::read()?
                     && key.kind != KeyEventKind::Release
                 {
                     self.dispatch(self.handle_key(key));
                 }
             } else {
-                self.retry_save();
+                idle += SIGNAL_CHECK;
+                if idle >= RETRY_EVERY {
+                    idle = Duration::ZERO;
+                    self.retry_save();
+                }
             }
             self.poll_saves();
         }
         Ok(())
+    }
+
+    /// Hands over anything unsaved and waits for the writer to finish it (a signal gives
+    /// no chance to ask the teacher, so this goes as far as it can and no further).
+    fn finish_saving(&mut self) {
+        self.save_if_due();
+        self.wait_for_saves(Duration::from_secs(30));
+        if self.unsaved {
+            self.save_now();
+            self.wait_for_saves(Duration::from_secs(30));
+        }
     }
 
     /// The course shown, if there is one.
@@ -550,7 +591,9 @@ impl App {
 
     /// Shows a message in the status line.
     pub fn say(&mut self, tone: Tone, text: impl Into<String>) {
-        self.message = Some((tone, text.into()));
+        let text = text.into();
+        let text = crate::text::clean(&text).into_owned();
+        self.message = Some((tone, text));
     }
 
     /// Makes a change, then refreshes what is shown and saves. Returns the error, if any,
@@ -716,12 +759,7 @@ impl App {
     }
 
     fn quit(&mut self) -> Option<Action> {
-        self.save_if_due();
-        self.wait_for_saves(Duration::from_secs(30));
-        if self.unsaved {
-            self.save_now();
-            self.wait_for_saves(Duration::from_secs(30));
-        }
+        self.finish_saving();
         if self.unsaved && !std::mem::replace(&mut self.warned_unsaved, true) {
             self.say(
                 Tone::Warning,

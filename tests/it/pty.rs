@@ -12,6 +12,8 @@ struct Session {
     screen: Arc<Mutex<vt100::Parser>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
+    /// Kept open for the child's lifetime; also tells the terminal's modes.
+    master: Box<dyn portable_pty::MasterPty + Send>,
 }
 
 impl Session {
@@ -44,13 +46,26 @@ impl Session {
             }
         });
         let writer = pair.master.take_writer().unwrap();
-        // Keep the master open for the child's lifetime.
-        std::mem::forget(pair.master);
         Self {
             screen,
             writer,
             child,
+            master: pair.master,
         }
+    }
+
+    /// Whether the terminal is in raw mode (no line editing, no echo).
+    fn raw_mode(&self) -> bool {
+        let fd = self.master.as_raw_fd().unwrap();
+        // SAFETY: a zeroed termios is a valid value to be overwritten by tcgetattr, and
+        // `fd` is the open master of this session's pseudo-terminal.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        assert_eq!(unsafe { libc::tcgetattr(fd, &mut t) }, 0);
+        t.c_lflag & (libc::ICANON | libc::ECHO) == 0
+    }
+
+    fn pid(&self) -> i32 {
+        self.child.process_id().unwrap() as i32
     }
 
     fn contents(&self) -> String {
@@ -82,6 +97,8 @@ impl Session {
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
                 assert!(status.success(), "gradebook exited with {status:?}");
+                // Let the reader thread take in the last bytes the session wrote.
+                std::thread::sleep(Duration::from_millis(100));
                 return;
             }
             assert!(
@@ -244,4 +261,58 @@ fn the_lock_dies_with_a_killed_session() {
             .iter()
             .any(|s| s["name"] == "Zed")
     );
+}
+
+/// SIGTERM, SIGHUP and SIGINT: the change drawn just before is saved, the terminal is
+/// restored (cooked mode, main screen, cursor shown), the lock is released, exit 0.
+#[test]
+fn signals_save_restore_the_terminal_and_exit_0() {
+    for signal in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("gradebook.postcard");
+        let mut s = Session::start(&file);
+        s.wait_for("Welcome to gradebook");
+        s.keys("L");
+        s.wait_for("Alice");
+        assert!(s.raw_mode());
+        assert!(s.screen.lock().unwrap().screen().alternate_screen());
+        s.keys("a");
+        s.wait_for("Add a student");
+        s.writer.write_all(b"Zed\r").unwrap();
+        s.writer.flush().unwrap();
+        s.wait_for("Zed");
+        // SAFETY: sending a signal to our own child process.
+        assert_eq!(unsafe { libc::kill(s.pid(), signal) }, 0);
+        s.wait_exit();
+        assert!(!s.raw_mode(), "signal {signal}: the terminal stayed raw");
+        let parser = s.screen.lock().unwrap();
+        assert!(
+            !parser.screen().alternate_screen(),
+            "signal {signal}: still in the alternate screen"
+        );
+        assert!(
+            !parser.screen().hide_cursor(),
+            "signal {signal}: cursor hidden"
+        );
+        drop(parser);
+        let names: Vec<String> = report(&file)["students"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap().to_string())
+            .collect();
+        assert!(
+            names.iter().any(|n| n == "Zed"),
+            "signal {signal}: {names:?}"
+        );
+        let grade = assert_cmd::Command::cargo_bin("gradebook")
+            .unwrap()
+            .env_remove("GRADEBOOK_FILE")
+            .arg("--file")
+            .arg(&file)
+            .args(["grade", "Zed", "50"])
+            .output()
+            .unwrap();
+        assert!(grade.status.success(), "signal {signal}: the lock was kept");
+    }
 }
