@@ -2,19 +2,21 @@
 
 use thiserror::Error;
 
+use crate::text::quote;
+
 /// Why a change to the gradebook was refused. Nothing was changed.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum ModelError {
     /// The input breaks a rule: a bad name, points out of range...
     #[error("{0}")]
     Invalid(String),
-    #[error("there is no course named \"{0}\"")]
+    #[error("there is no course named {}", quote(.0))]
     UnknownCourse(String),
-    #[error("there is no student named \"{0}\"")]
+    #[error("there is no student named {}", quote(.0))]
     UnknownStudent(String),
-    #[error("there is no assessment named \"{0}\"")]
+    #[error("there is no assessment named {}", quote(.0))]
     UnknownAssessment(String),
-    #[error("a {what} named \"{name}\" already exists")]
+    #[error("a {what} named {} already exists", quote(.name))]
     Duplicate { what: &'static str, name: String },
     #[error(
         "there is no course yet: add one with `gradebook course add NAME` or `gradebook sample`"

@@ -1,8 +1,75 @@
 //! Text for people: aligned tables for any Unicode (wide characters included), times,
 //! numbers. Shared by the commands and the screens.
 
+use std::borrow::Cow;
+use std::fmt::Write;
+
 use chrono::{DateTime, Local, Utc};
 use unicode_width::UnicodeWidthStr;
+
+use crate::model::is_hidden;
+
+/// How much of a user's input a message quotes.
+pub const QUOTE_CHARS: usize = 80;
+
+/// Input as a message quotes it: in double quotes, at most [`QUOTE_CHARS`] characters of
+/// it (then `…`), control and invisible characters shown escaped (`\u{1b}`), so that
+/// nothing typed or read from a file can drive the terminal or flood it.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len().min(4 * QUOTE_CHARS) + 2);
+    out.push('"');
+    for (i, c) in s.chars().enumerate() {
+        if i == QUOTE_CHARS {
+            out.push('…');
+            break;
+        }
+        push_escaped(&mut out, c);
+    }
+    out.push('"');
+    out
+}
+
+/// A message of someone else's (a parser's) that may quote input: made safe as [`clean`]
+/// does and cut to `max` characters.
+pub fn clip(s: &str, max: usize) -> String {
+    let cleaned = clean(s);
+    match cleaned.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &cleaned[..i]),
+        None => cleaned.into_owned(),
+    }
+}
+
+/// A message made safe for a terminal: control and invisible characters escaped, line
+/// breaks kept. The last line of defence before anything is printed.
+pub fn clean(s: &str) -> Cow<'_, str> {
+    if !s
+        .chars()
+        .any(|c| (c.is_control() && c != '\n') || is_hidden(c))
+    {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if c == '\n' {
+            out.push(c);
+        } else {
+            push_escaped(&mut out, c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c if c.is_control() || is_hidden(c) => {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        }
+        c => out.push(c),
+    }
+}
 
 /// Pads `s` to `width` display columns, on the left when `right` is set.
 pub fn pad(s: &str, width: usize, right: bool) -> String {

@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::validate::{
-    check_hours, check_name, check_points, check_positive, check_score, check_stored_name,
+    check_assessment_name, check_hours, check_name, check_points, check_positive, check_score,
+    check_stored_name,
 };
 use super::{
     Assessment, Course, Gradebook, Observation, Student, Thresholds, find_duplicate, name_key,
@@ -259,6 +260,9 @@ impl Gradebook {
             }
             SetModel { course, model } => {
                 let c = self.course_mut(course)?;
+                if let Some(m) = &model {
+                    super::validate::check_model(m, &c.study)?;
+                }
                 let old = std::mem::replace(&mut c.model, model.map(|m| *m));
                 SetModel {
                     course,
@@ -539,7 +543,7 @@ impl Course {
         a: &Assessment,
         except: Option<usize>,
     ) -> Result<Assessment, ModelError> {
-        let name = check_name("assessment", &a.name)?;
+        let name = check_assessment_name(&a.name)?;
         self.check_unique_assessment(&name, except)?;
         check_positive("weight", a.weight)?;
         check_positive("max points", a.max_points)?;
@@ -638,6 +642,9 @@ impl Course {
             if let Some(name) = o.student {
                 check_stored_name("student", name)?;
             }
+        }
+        if let Some(model) = &self.model {
+            super::validate::check_model(model, &self.study)?;
         }
         check_thresholds(&self.thresholds)
     }

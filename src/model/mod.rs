@@ -12,8 +12,8 @@ pub use command::{Command, GradeEntry};
 pub use history::Editor;
 pub use study::{ObservationRef, Study};
 pub use validate::{
-    check_hours, check_name, check_points, check_positive, check_score, check_stored_name, fmt_num,
-    parse_number,
+    check_assessment_name, check_hours, check_name, check_points, check_positive, check_score,
+    check_stored_name, fmt_num, is_computed_name, is_hidden, parse_number,
 };
 
 use std::collections::HashMap;
@@ -182,7 +182,9 @@ pub fn final_grade(assessments: &[Assessment], grades: &[Option<f64>]) -> Option
     (weights > 0.0).then(|| weighted / weights)
 }
 
-/// Case-insensitive name comparison used for uniqueness everywhere.
+/// Whether two names are the same name as a person reads them: trimmed, compared after
+/// Unicode normalisation and full case folding (`émile` typed precomposed or decomposed,
+/// `STRASSE` and `straße`), invisible joiners ignored. Used for uniqueness everywhere.
 pub fn same_name(a: &str, b: &str) -> bool {
     let (a, b) = (a.trim(), b.trim());
     if a.is_ascii() && b.is_ascii() {
@@ -191,11 +193,18 @@ pub fn same_name(a: &str, b: &str) -> bool {
     fold(a).eq(fold(b))
 }
 
+/// The characters of a name as [`same_name`] compares them: NFD(casefold(NFD(name))),
+/// the canonical caseless match of Unicode (D145), without default-ignorable joiners.
 fn fold(s: &str) -> impl Iterator<Item = char> + '_ {
-    s.chars().flat_map(char::to_lowercase)
+    use caseless::Caseless;
+    use unicode_normalization::UnicodeNormalization;
+    s.nfd()
+        .default_case_fold()
+        .nfd()
+        .filter(|&c| !validate::is_ignorable(c))
 }
 
-/// A 64-bit hash of a name as [`same_name`] compares it (trimmed, case folded).
+/// A 64-bit hash of a name as [`same_name`] compares it.
 pub fn name_hash(name: &str) -> u64 {
     let step = |h: u64, c: u32| (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3);
     let name = name.trim();
@@ -256,9 +265,13 @@ impl Hasher for PassThrough {
     }
 }
 
-/// The key under which two names count as the same: trimmed and lower-cased.
+/// The key under which two names count as the same (see [`same_name`]).
 pub fn name_key(name: &str) -> String {
-    fold(name.trim()).collect()
+    let name = name.trim();
+    if name.is_ascii() {
+        return name.to_ascii_lowercase();
+    }
+    fold(name).collect()
 }
 
 fn find_by_name<'a>(mut names: impl Iterator<Item = &'a str>, name: &str) -> Option<usize> {

@@ -1,11 +1,58 @@
 //! Checks on what a teacher types or a file contains, each with a message fit for the user.
 
 use super::MAX_NAME_CHARS;
+use super::Study;
 use crate::error::ModelError;
+use crate::predictor::TrainedModel;
+use crate::text::quote;
 
-/// Trims a name and checks it: non-empty, at most 100 characters, no control characters.
+/// Trims a name and checks it: non-empty, at most 100 characters, no control characters,
+/// nothing invisible or that reorders text. Returns it in Unicode NFC, so that a name
+/// typed with decomposed accents is stored as most keyboards type it.
 pub fn check_name(what: &'static str, name: &str) -> Result<String, ModelError> {
-    check_name_str(what, name).map(str::to_string)
+    use unicode_normalization::UnicodeNormalization;
+    let name = check_name_str(what, name)?;
+    Ok(if name.is_ascii() {
+        name.to_string()
+    } else {
+        name.nfc().collect()
+    })
+}
+
+/// Whether a name ends in `(computed)`: kept for the columns an export computes (final
+/// grade, letter...), so that no assessment can be mistaken for one, or one for it.
+pub fn is_computed_name(name: &str) -> bool {
+    let name = name.trim().as_bytes();
+    let suffix = b"(computed)";
+    name.len() >= suffix.len() && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+}
+
+/// An assessment's name: a name, and not one kept for computed columns.
+pub fn check_assessment_name(name: &str) -> Result<String, ModelError> {
+    let name = check_name("assessment", name)?;
+    if is_computed_name(&name) {
+        return Err(ModelError::invalid(
+            "assessment names ending in \"(computed)\" are kept for the columns an export computes",
+        ));
+    }
+    Ok(name)
+}
+
+/// Characters refused in names: they are invisible, or change the direction of the text
+/// after them, so two names that look the same could differ, or a report line could be
+/// shown reversed. Bidi controls, zero-width space, word joiner, invisible operators,
+/// the byte-order mark, the soft hyphen.
+pub fn is_hidden(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}' | '\u{200E}' | '\u{200F}'
+        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}'
+        | '\u{FEFF}')
+}
+
+/// Characters left out when names are compared: the joiners some scripts and emoji need
+/// (so they are allowed) but which change nothing a reader sees, and variation selectors.
+pub fn is_ignorable(c: char) -> bool {
+    matches!(c, '\u{200C}' | '\u{200D}' | '\u{FE00}'..='\u{FE0F}')
 }
 
 /// Checks a name already stored: valid and without surrounding spaces. Allocates nothing.
@@ -43,6 +90,15 @@ fn check_name_str<'a>(what: &'static str, name: &'a str) -> Result<&'a str, Mode
             "{what} name cannot contain control characters"
         )));
     }
+    if let Some(c) = (!name.is_ascii())
+        .then(|| name.chars().find(|&c| is_hidden(c)))
+        .flatten()
+    {
+        return Err(ModelError::invalid(format!(
+            "{what} name cannot contain invisible or direction-changing characters (U+{:04X})",
+            u32::from(c)
+        )));
+    }
     Ok(name)
 }
 
@@ -68,11 +124,16 @@ fn points_error(points: f64, max_points: f64, assessment: &str) -> ModelError {
     ))
 }
 
-/// Weights and max points must be finite and above zero.
+/// Largest weight and largest max points. Bounded, every sum behind a final grade stays
+/// finite (a weight of 1e308 once made every final infinite).
+pub const MAX_WEIGHT: f64 = 1_000_000.0;
+
+/// Weights and max points must be above zero and at most [`MAX_WEIGHT`].
 pub fn check_positive(what: &str, value: f64) -> Result<(), ModelError> {
-    if !value.is_finite() || value <= 0.0 {
+    if !(value > 0.0 && value <= MAX_WEIGHT) {
         return Err(ModelError::invalid(format!(
-            "{what} must be a number above 0, not {}",
+            "{what} must be above 0 and at most {}, not {}",
+            fmt_num(MAX_WEIGHT),
             fmt_num(value)
         )));
     }
@@ -107,21 +168,82 @@ pub fn check_score(score: f64) -> Result<(), ModelError> {
     Ok(())
 }
 
-/// Parses a number typed by the user: finite, with a decimal point.
+/// Parses a number typed by the user: finite, with a decimal point or a decimal comma
+/// (`7,5` as much of Europe writes it).
 pub fn parse_number(what: &str, text: &str) -> Result<f64, ModelError> {
-    match text.trim().parse::<f64>() {
+    let trimmed = text.trim();
+    let parsed = match decimal_comma(trimmed) {
+        Some(dotted) => dotted.parse::<f64>(),
+        None => trimmed.parse::<f64>(),
+    };
+    match parsed {
         Ok(x) if x.is_finite() => Ok(x),
         Ok(_) => Err(ModelError::invalid(format!(
-            "{what} must be a finite number, not \"{text}\""
+            "{what} must be a finite number, not {}",
+            quote(trimmed)
         ))),
         Err(_) => Err(ModelError::invalid(format!(
-            "{what} must be a number, not \"{}\"",
-            text.trim()
+            "{what} must be a number, not {}",
+            quote(trimmed)
         ))),
     }
+}
+
+/// `7,5` as `7.5`: one comma between digits, and no point.
+fn decimal_comma(text: &str) -> Option<String> {
+    let (whole, fraction) = text.split_once(',')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let whole_digits = whole.strip_prefix(['-', '+']).unwrap_or(whole);
+    (digits(whole_digits) && digits(fraction)).then(|| format!("{whole}.{fraction}"))
 }
 
 /// A number as a teacher would write it: no trailing `.0`, shortest exact digits.
 pub fn fmt_num(x: f64) -> String {
     format!("{x}")
+}
+
+/// A stored study-hours model must be one training could have produced: every number
+/// finite, at least two observations, hours within a week and in order, sums and fit
+/// measures in their ranges, and `n` the number of observations when it was trained on the
+/// observations the course has now (then the fingerprints agree). A stale model was
+/// trained on other data, whose count is not kept.
+pub fn check_model(m: &TrainedModel, study: &Study) -> Result<(), ModelError> {
+    let bad = |what: &str| Err(ModelError::invalid(format!("the trained model {what}")));
+    let numbers = [
+        m.slope,
+        m.intercept,
+        m.mse,
+        m.r2,
+        m.hours_min,
+        m.hours_max,
+        m.hours_mean,
+        m.sxx,
+        m.sse,
+    ];
+    if !numbers.iter().all(|x| x.is_finite()) {
+        return bad("has a number that is not finite");
+    }
+    if m.n < 2 {
+        return bad("needs at least two observations");
+    }
+    if !(0.0 <= m.hours_min && m.hours_min < m.hours_max && m.hours_max <= 168.0) {
+        return bad("has an impossible range of hours");
+    }
+    // The mean is computed, so it may stray from the range by rounding, never further.
+    let slack = 1e-9 * m.hours_max;
+    if !(m.hours_min - slack <= m.hours_mean && m.hours_mean <= m.hours_max + slack) {
+        return bad("has a mean of hours outside their range");
+    }
+    if !(m.sxx > 0.0 && m.sse >= 0.0 && m.mse >= 0.0 && (0.0..=1.0).contains(&m.r2)) {
+        return bad("has impossible sums or fit measures");
+    }
+    let current = crate::predictor::fingerprint(study.hours(), study.scores());
+    if m.fingerprint == current && m.n != study.len() as u64 {
+        return bad("does not match the number of observations");
+    }
+    let n = m.n as f64;
+    if (m.mse - m.sse / n).abs() > 1e-9 * m.mse.max(f64::MIN_POSITIVE) {
+        return bad("has a mean squared error that is not its sum over n");
+    }
+    Ok(())
 }

@@ -39,30 +39,17 @@ fn observation() -> impl Strategy<Value = Observation> {
         })
 }
 
+/// A model as training makes one, on data of its own (so usually stale for its course).
 fn model() -> impl Strategy<Value = TrainedModel> {
     (
-        any::<f64>(),
-        any::<f64>(),
-        any::<u64>(),
+        prop::collection::vec((0.0..=168.0f64, 0.0..=100.0f64), 2..6),
         0i64..4_000_000_000,
         0u32..1_000_000_000,
     )
-        .prop_map(
-            |(slope, intercept, fingerprint, secs, nanos)| TrainedModel {
-                slope,
-                intercept,
-                mse: slope.abs(),
-                r2: 0.5,
-                n: fingerprint % 1000,
-                hours_min: 1.0,
-                hours_max: 20.0,
-                hours_mean: 10.0,
-                sxx: 3.5,
-                sse: 17.25,
-                trained_at: time(secs, nanos),
-                fingerprint,
-            },
-        )
+        .prop_filter_map("training needs different hours", |(points, secs, nanos)| {
+            let (hours, scores): (Vec<f64>, Vec<f64>) = points.into_iter().unzip();
+            gradebook::predictor::fit(&hours, &scores, time(secs, nanos)).ok()
+        })
 }
 
 pub fn course(index: usize) -> impl Strategy<Value = Course> {
@@ -223,4 +210,85 @@ pub fn command() -> impl Strategy<Value = Command> {
     leaf.prop_recursive(2, 8, 4, |inner| {
         prop::collection::vec(inner, 0..4).prop_map(Command::Batch)
     })
+}
+
+/// The real binary on a data file of its own in a temporary directory.
+pub struct Bin {
+    pub dir: tempfile::TempDir,
+    pub file: std::path::PathBuf,
+}
+
+impl Bin {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("gradebook.postcard");
+        Self { dir, file }
+    }
+
+    /// With the tutorial's course in it.
+    pub fn sample() -> Self {
+        let b = Self::new();
+        b.ok(&["sample"]);
+        b
+    }
+
+    /// A path in the directory.
+    pub fn path(&self, name: &str) -> std::path::PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Writes a file to import and returns its path.
+    pub fn input(&self, name: &str, bytes: &[u8]) -> String {
+        let p = self.path(name);
+        std::fs::write(&p, bytes).unwrap();
+        p.to_string_lossy().into_owned()
+    }
+
+    pub fn cmd(&self) -> assert_cmd::Command {
+        Self::cmd_on(&self.file)
+    }
+
+    /// The binary on another data file.
+    pub fn cmd_on(file: &std::path::Path) -> assert_cmd::Command {
+        let mut c = assert_cmd::Command::cargo_bin("gradebook").unwrap();
+        c.env_remove("GRADEBOOK_FILE")
+            .arg("--file")
+            .arg(file)
+            .timeout(std::time::Duration::from_secs(60));
+        c
+    }
+
+    /// Runs a command that must succeed; its standard output.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.cmd().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        serde_json::from_str(&self.ok(args)).unwrap()
+    }
+
+    /// Runs a command that must fail with exit 1 and leave the data file byte-identical;
+    /// its standard error, which must contain `message`.
+    pub fn refused(&self, args: &[&str], message: &str) -> String {
+        let before = self.contents();
+        let out = self.cmd().args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+        assert_eq!(self.contents(), before, "{args:?} changed the file");
+        stderr
+    }
+
+    /// The data file's bytes, if it is a regular file (reading a FIFO would block).
+    pub fn contents(&self) -> Option<Vec<u8>> {
+        std::fs::metadata(&self.file)
+            .is_ok_and(|m| m.is_file())
+            .then(|| std::fs::read(&self.file).unwrap())
+    }
 }

@@ -331,8 +331,17 @@ fn duplicates_are_found_ignoring_case_and_spaces() {
     assert_eq!(find_duplicate(["Zoë", "Bob", " ZOË "]), Some(" ZOË "));
     assert_eq!(
         find_duplicate(["Straße", "STRASSE"]),
-        None,
-        "folding is per character, not full"
+        Some("STRASSE"),
+        "full case folding: ß is ss"
+    );
+    assert_eq!(
+        find_duplicate(["\u{e9}mile", "E\u{301}MILE"]),
+        Some("E\u{301}MILE"),
+        "precomposed and decomposed accents are one name"
+    );
+    assert_eq!(
+        find_duplicate(["Alice", "Alice\u{200d}"]),
+        Some("Alice\u{200d}")
     );
     assert_eq!(
         find_duplicate(

@@ -319,3 +319,34 @@ fn a_large_class_gets_accurate_intervals() {
     );
     assert!(close(p.score - lo, want, 1e-9));
 }
+
+/// Where the expansion takes over it agrees with statrs refined by Newton steps (to the
+/// latter's accuracy), and a model of any size answers at once (statrs alone never
+/// returned from about 1.4·10⁷ observations on).
+#[test]
+fn t_quantile_answers_for_any_number_of_observations() {
+    use gradebook::predictor::{ASYMPTOTIC_DF, t_quantile_975};
+    use statrs::distribution::{Continuous, ContinuousCDF, StudentsT};
+    let below = ASYMPTOTIC_DF - 1.0;
+    let dist = StudentsT::new(0.0, 1.0, ASYMPTOTIC_DF).unwrap();
+    let mut newton = dist.inverse_cdf(0.975);
+    for _ in 0..3 {
+        newton += (dist.sf(newton) - 0.025) / dist.pdf(newton);
+    }
+    assert!(close(t_quantile_975(ASYMPTOTIC_DF).unwrap(), newton, 1e-11));
+    assert!(close(t_quantile_975(below).unwrap(), newton, 1e-6));
+    // scipy.stats.t.ppf(0.975, df), checked with mpmath at 40 digits
+    for (df, want) in [
+        (1e4, 1.960201239890626),
+        (2e4, 1.9600826051581348),
+        (1e5, 1.9599877075346095),
+        (14_400_000.0, 1.959964149281125),
+        (1e8, 1.9599640082627663),
+    ] {
+        let got = t_quantile_975(df).unwrap();
+        assert!(close(got, want, 1e-14), "df {df}: {got} vs {want}");
+    }
+    assert_eq!(t_quantile_975(1e300), Some(1.959963984540054));
+    assert_eq!(t_quantile_975(0.5), None);
+    assert_eq!(t_quantile_975(f64::NAN), None);
+}
