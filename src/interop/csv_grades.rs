@@ -1,14 +1,28 @@
-//! Grades as CSV: a header `student,<assessment>...` (an export adds `final,letter`), then
-//! one row per student with points per assessment; an empty cell means no grade.
+//! Grades as CSV: a header `student,<assessment>...` (an export adds computed columns, whose
+//! headers end in `(computed)`), then one row per student with points per assessment; an
+//! empty cell means no grade.
 
 use std::collections::{HashMap, HashSet};
 
-use super::{ImportError, Problems, csv_problem, exact, strip_bom};
+use super::{
+    ImportError, Lines, Problems, csv_problem, exact, neutralise, restore_text, strip_bom,
+};
 use crate::model::{
-    Assessment, Command, Course, GradeEntry, Student, check_name, check_points, name_key,
-    parse_number,
+    Assessment, Command, Course, GradeEntry, Student, check_assessment_name, check_name,
+    check_points, name_key, parse_number,
 };
 use crate::stats::Report;
+use crate::text::quote;
+
+/// Headers of the columns an export adds: computed from the grades, never imported, and
+/// named so that no assessment can be called the same (see [`is_computed`]).
+pub const COMPUTED: [&str; 2] = ["final (computed)", "letter (computed)"];
+
+/// Whether a header names a computed column: it ends in `(computed)`, which assessment
+/// names may not.
+pub fn is_computed(header: &str) -> bool {
+    crate::model::is_computed_name(header)
+}
 
 /// The course's grades as CSV, with final grade and letter.
 pub fn export(course: &Course) -> Result<String, csv::Error> {
@@ -16,10 +30,10 @@ pub fn export(course: &Course) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["student"];
     header.extend(course.assessments.iter().map(|a| a.name.as_str()));
-    header.extend(["final", "letter"]);
-    w.write_record(&header)?;
+    header.extend(COMPUTED);
+    w.write_record(header.iter().map(|h| neutralise(h).into_owned()))?;
     for (s, fin) in course.students.iter().zip(&report.finals) {
-        let mut row = vec![s.name.clone()];
+        let mut row = vec![neutralise(&s.name).into_owned()];
         row.extend(s.grades.iter().map(|g| g.map(exact).unwrap_or_default()));
         row.push(fin.map(exact).unwrap_or_default());
         row.push(
@@ -43,10 +57,12 @@ pub struct Summary {
 
 /// Reads grades for course number `c` and returns the one command that makes the change.
 pub fn import(course: &Course, c: usize, bytes: &[u8]) -> Result<(Command, Summary), ImportError> {
+    let bytes = strip_bom(bytes);
+    let mut lines = Lines::new(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(strip_bom(bytes));
+        .from_reader(bytes);
     let mut records = reader.records();
     let header = match records.next() {
         None => {
@@ -56,15 +72,15 @@ pub fn import(course: &Course, c: usize, bytes: &[u8]) -> Result<(Command, Summa
                 "the file is empty: it needs a header `student,<assessment>...`",
             ));
         }
-        Some(r) => r.map_err(|e| csv_problem(&e))?,
+        Some(r) => r.map_err(|e| csv_problem(&e, &mut lines))?,
     };
-    let columns = read_header(course, &header)?;
+    let columns = read_header(course, &header, lines.of(&header))?;
     let mut problems = Problems::default();
     let mut seen = HashSet::new();
     let mut rows = Vec::new();
     for record in records {
-        let record = record.map_err(|e| csv_problem(&e))?;
-        let line = record.position().map_or(0, |p| p.line());
+        let record = record.map_err(|e| csv_problem(&e, &mut lines))?;
+        let line = lines.of(&record);
         if record.iter().all(|f| f.trim().is_empty()) {
             continue; // blank lines, e.g. at the end
         }
@@ -94,22 +110,25 @@ enum Target {
     Ignored,
 }
 
-fn read_header(course: &Course, header: &csv::StringRecord) -> Result<Columns, ImportError> {
-    let line = header.position().map(|p| p.line());
-    let cells: Vec<&str> = header.iter().map(str::trim).collect();
+fn read_header(
+    course: &Course,
+    header: &csv::StringRecord,
+    line: u64,
+) -> Result<Columns, ImportError> {
+    let cells: Vec<&str> = header.iter().map(|c| restore_text(c.trim())).collect();
     if !cells
         .first()
         .is_some_and(|c| c.eq_ignore_ascii_case("student"))
     {
         return Err(ImportError::one(
-            line,
+            Some(line),
             Some(1),
             "the header must start with `student`, then one column per assessment",
         ));
     }
-    // An export ends with `final,letter`: computed, not imported.
+    // Exports of gradebook 0.1 ended with `final,letter`: computed, not imported.
     let n = cells.len();
-    let computed = n >= 3
+    let legacy = n >= 3
         && cells[n - 2].eq_ignore_ascii_case("final")
         && cells[n - 1].eq_ignore_ascii_case("letter");
     let mut problems = Problems::default();
@@ -118,22 +137,22 @@ fn read_header(course: &Course, header: &csv::StringRecord) -> Result<Columns, I
     let mut new = Vec::new();
     for (i, cell) in cells.iter().enumerate().skip(1) {
         let col = Some(i as u64 + 1);
-        if computed && i >= n - 2 {
+        if is_computed(cell) || (legacy && i >= n - 2) {
             targets.push(Target::Ignored);
             continue;
         }
-        let name = match check_name("assessment", cell) {
+        let name = match check_assessment_name(cell) {
             Ok(name) => name,
             Err(e) => {
-                problems.add(line.unwrap_or(1), col, e.to_string());
+                problems.add(line, col, e.to_string());
                 continue;
             }
         };
         if !seen.insert(name_key(&name)) {
             problems.add(
-                line.unwrap_or(1),
+                line,
                 col,
-                format!("assessment \"{name}\" appears twice"),
+                format!("assessment {} appears twice", quote(&name)),
             );
             continue;
         }
@@ -172,7 +191,7 @@ fn read_row(
         );
         return None;
     }
-    let name = match check_name("student", &record[0]) {
+    let name = match check_name("student", restore_text(record[0].trim())) {
         Ok(n) => n,
         Err(e) => {
             problems.add(line, Some(1), e.to_string());
@@ -180,7 +199,11 @@ fn read_row(
         }
     };
     if !seen.insert(name_key(&name)) {
-        problems.add(line, Some(1), format!("student \"{name}\" appears twice"));
+        problems.add(
+            line,
+            Some(1),
+            format!("student {} appears twice", quote(&name)),
+        );
         return None;
     }
     let mut ok = true;

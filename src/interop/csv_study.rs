@@ -1,6 +1,8 @@
 //! Study data as CSV: `hours,score[,student]`, with or without that header.
 
-use super::{ImportError, Problems, csv_problem, exact, strip_bom};
+use super::{
+    ImportError, Lines, Problems, csv_problem, exact, neutralise, restore_text, strip_bom,
+};
 use crate::model::{
     Command, Course, Observation, check_hours, check_name, check_score, parse_number,
 };
@@ -13,7 +15,7 @@ pub fn export(course: &Course) -> Result<String, csv::Error> {
         w.write_record([
             exact(o.hours),
             exact(o.score),
-            o.student.unwrap_or_default().to_string(),
+            neutralise(o.student.unwrap_or_default()).into_owned(),
         ])?;
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
@@ -22,16 +24,18 @@ pub fn export(course: &Course) -> Result<String, csv::Error> {
 
 /// Reads observations to append to course number `c`; returns the command and their count.
 pub fn import(course: &Course, c: usize, bytes: &[u8]) -> Result<(Command, usize), ImportError> {
+    let bytes = strip_bom(bytes);
+    let mut lines = Lines::new(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(strip_bom(bytes));
+        .from_reader(bytes);
     let mut problems = Problems::default();
     let mut observations = Vec::new();
     let mut first = true;
     for record in reader.records() {
-        let record = record.map_err(|e| csv_problem(&e))?;
-        let line = record.position().map_or(0, |p| p.line());
+        let record = record.map_err(|e| csv_problem(&e, &mut lines))?;
+        let line = lines.of(&record);
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -87,7 +91,11 @@ fn read_row(record: &csv::StringRecord, line: u64, problems: &mut Problems) -> O
     }
     let hours = parse_number("study hours", &record[0]).and_then(|h| check_hours(h).map(|()| h));
     let score = parse_number("test score", &record[1]).and_then(|s| check_score(s).map(|()| s));
-    let student = match record.get(2).map(str::trim).filter(|s| !s.is_empty()) {
+    let student = match record
+        .get(2)
+        .map(|s| restore_text(s.trim()))
+        .filter(|s| !s.is_empty())
+    {
         None => Ok(None),
         Some(name) => check_name("student", name).map(Some),
     };

@@ -82,7 +82,15 @@ pub fn export(book: &Gradebook, kind: Kind, c: usize) -> Result<String, String> 
 }
 
 /// Writes an export file atomically, so that a crash never leaves half of it.
-pub fn write_output(file: &Path, text: &str) -> Result<(), String> {
-    crate::store::atomic::write_atomic(file, text.as_bytes(), &mut |_| Ok(()))
-        .map_err(|e| format!("cannot write {}: {e}", file.display()))
+pub fn write_output(file: &Path, bytes: impl AsRef<[u8]>) -> Result<(), String> {
+    let fail = |e: std::io::Error| format!("cannot write {}: {e}", file.display());
+    let file = crate::store::paths::resolve(file).map_err(fail)?;
+    if let Some(what) = std::fs::metadata(&file)
+        .ok()
+        .as_ref()
+        .and_then(crate::store::paths::not_a_file)
+    {
+        return Err(format!("cannot write {}: it is {what}", file.display()));
+    }
+    crate::store::atomic::write_atomic(&file, bytes.as_ref(), &mut |_| Ok(())).map_err(fail)
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::ImportError;
 use crate::model::{Assessment, Command, Course, Gradebook, Student, Study, Thresholds, name_key};
 use crate::predictor::TrainedModel;
+use crate::text::quote;
 
 /// The value of `"format"`.
 pub const FORMAT: &str = "gradebook";
@@ -39,7 +40,50 @@ struct CourseJson {
 struct StudentJson {
     name: String,
     /// Points per assessment name; ungraded assessments are left out.
-    grades: serde_json::Map<String, serde_json::Value>,
+    grades: UniqueMap,
+}
+
+/// A JSON object with its keys in order, refusing a key that appears twice: a plain map
+/// would keep the last value and drop the other without a word.
+#[derive(Debug, Default)]
+struct UniqueMap(Vec<(String, serde_json::Value)>);
+
+impl Serialize for UniqueMap {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+impl<'de> Deserialize<'de> for UniqueMap {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UniqueMap;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object of grades by assessment name")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UniqueMap, A::Error> {
+                let mut seen = std::collections::HashSet::new();
+                let mut entries = Vec::new();
+                while let Some((key, value)) = map.next_entry::<String, serde_json::Value>()? {
+                    if !seen.insert(key.clone()) {
+                        return Err(serde::de::Error::custom(format!(
+                            "the grade for {} appears twice",
+                            quote(&key)
+                        )));
+                    }
+                    entries.push((key, value));
+                }
+                Ok(UniqueMap(entries))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The gradebook as pretty-printed JSON.
@@ -66,7 +110,8 @@ fn course_json(c: &Course) -> CourseJson {
                 .iter()
                 .zip(&s.grades)
                 .filter_map(|(a, g)| g.map(|p| (a.name.clone(), serde_json::Value::from(p))))
-                .collect(),
+                .collect::<Vec<_>>()
+                .into(),
         })
         .collect();
     CourseJson {
@@ -87,7 +132,7 @@ pub fn import(book: &Gradebook, bytes: &[u8]) -> Result<(Command, usize), Import
     let doc: Document = serde_json::from_str(text).map_err(|e| {
         let message = match e.classify() {
             serde_json::error::Category::Eof => "the JSON ends too early".to_string(),
-            _ => strip_position(&e.to_string()),
+            _ => crate::text::clip(&strip_position(&e.to_string()), MESSAGE_CHARS),
         };
         ImportError::one(Some(e.line() as u64), Some(e.column() as u64), message)
     })?;
@@ -95,8 +140,11 @@ pub fn import(book: &Gradebook, bytes: &[u8]) -> Result<(Command, usize), Import
         return Err(ImportError::one(
             None,
             None,
-            format!("\"format\" is \"{}\", not \"{FORMAT}\"", doc.format),
+            format!("\"format\" is {}, not \"{FORMAT}\"", quote(&doc.format)),
         ));
+    }
+    if doc.version == 0 {
+        return Err(ImportError::one(None, None, "version 0 does not exist"));
     }
     if doc.version > VERSION {
         return Err(ImportError::one(
@@ -118,11 +166,11 @@ pub fn import(book: &Gradebook, bytes: &[u8]) -> Result<(Command, usize), Import
             return Err(ImportError::one(
                 None,
                 None,
-                format!("a course named \"{}\" already exists", course.name),
+                format!("a course named {} already exists", quote(&course.name)),
             ));
         }
         course.validate().map_err(|e| {
-            ImportError::one(None, None, format!("course \"{}\": {e}", course.name))
+            ImportError::one(None, None, format!("course {}: {e}", quote(&course.name)))
         })?;
         let index = book.courses.len() + cmds.len();
         cmds.push(Command::InsertCourse {
@@ -133,6 +181,9 @@ pub fn import(book: &Gradebook, bytes: &[u8]) -> Result<(Command, usize), Import
     let n = cmds.len();
     Ok((Command::Batch(cmds), n))
 }
+
+/// How much of a parser's message is shown: it may quote the file.
+const MESSAGE_CHARS: usize = 200;
 
 /// serde_json appends " at line L column C"; the position is reported separately.
 fn strip_position(message: &str) -> String {
@@ -146,20 +197,25 @@ fn to_course(cj: CourseJson) -> Result<Course, String> {
     let mut students = Vec::with_capacity(cj.students.len());
     for sj in cj.students {
         let mut grades = vec![None; cj.assessments.len()];
-        for (name, value) in sj.grades.iter().filter(|(_, v)| !v.is_null()) {
+        for (name, value) in sj.grades.0.iter().filter(|(_, v)| !v.is_null()) {
             let a = cj
                 .assessments
                 .iter()
                 .position(|a| &a.name == name)
                 .ok_or_else(|| {
                     format!(
-                        "{} has a grade in \"{name}\", which is not an assessment",
-                        sj.name
+                        "{} has a grade in {}, which is not an assessment",
+                        quote(&sj.name),
+                        quote(name)
                     )
                 })?;
-            let points = value
-                .as_f64()
-                .ok_or_else(|| format!("{}'s grade in \"{name}\" is not a number", sj.name))?;
+            let points = value.as_f64().ok_or_else(|| {
+                format!(
+                    "{}'s grade in {} is not a number",
+                    quote(&sj.name),
+                    quote(name)
+                )
+            })?;
             grades[a] = Some(points);
         }
         students.push(Student {
@@ -176,4 +232,10 @@ fn to_course(cj: CourseJson) -> Result<Course, String> {
         study: cj.study,
         model: cj.model,
     })
+}
+
+impl From<Vec<(String, serde_json::Value)>> for UniqueMap {
+    fn from(entries: Vec<(String, serde_json::Value)>) -> Self {
+        Self(entries)
+    }
 }

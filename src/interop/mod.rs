@@ -108,6 +108,75 @@ impl Problems {
     }
 }
 
+/// What a spreadsheet runs as a formula when a cell starts with it.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Text for a CSV cell that no spreadsheet will run: a cell that would start a formula
+/// (`=HYPERLINK(...)`, `+cmd|...`, `@SUM(...)`, `-2+3`) gets a leading apostrophe, which
+/// spreadsheets show as text. A text already starting with apostrophes before such a
+/// character gets one more, so that [`restore_text`] gives back exactly the original.
+pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.trim_start_matches('\'').starts_with(FORMULA_STARTS) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// The original text of a cell [`neutralise`] wrote.
+pub fn restore_text(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.trim_start_matches('\'').starts_with(FORMULA_STARTS) => rest,
+        _ => cell,
+    }
+}
+
+/// Line numbers of CSV records from their byte offsets. The csv crate counts only `\n`
+/// and reports a CRLF file's second line as its first; here `\r\n`, `\n` and a lone `\r`
+/// each end a line, as spreadsheets write them.
+pub(crate) struct Lines<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Self {
+            bytes,
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The line at byte `offset`; offsets must not go backwards.
+    pub fn at(&mut self, offset: u64) -> u64 {
+        let end = (offset as usize).clamp(self.at, self.bytes.len());
+        for i in self.at..end {
+            let b = self.bytes[i];
+            if b == b'\n' || (b == b'\r' && self.bytes.get(i + 1) != Some(&b'\n')) {
+                self.line += 1;
+            }
+        }
+        self.at = end;
+        self.line
+    }
+
+    /// The line of a record, 1-based. The csv crate may place a record's start on the
+    /// `\n` of the CRLF before it; a record never starts with a line break, so those
+    /// bytes are stepped over.
+    pub fn of(&mut self, record: &csv::StringRecord) -> u64 {
+        let Some(start) = record.position().map(|p| p.byte() as usize) else {
+            return self.line;
+        };
+        let skip = self.bytes[start.min(self.bytes.len())..]
+            .iter()
+            .take_while(|&&b| b == b'\r' || b == b'\n')
+            .count();
+        self.at((start + skip) as u64)
+    }
+}
+
 /// Strips a UTF-8 byte-order mark.
 pub(crate) fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes)
@@ -119,8 +188,8 @@ pub fn exact(x: f64) -> String {
 }
 
 /// Turns a csv error into a problem with its position.
-pub(crate) fn csv_problem(e: &csv::Error) -> ImportError {
-    let line = e.position().map(|p| p.line());
+pub(crate) fn csv_problem(e: &csv::Error, lines: &mut Lines) -> ImportError {
+    let line = e.position().map(|p| lines.at(p.byte()));
     let message = match e.kind() {
         csv::ErrorKind::Utf8 { .. } => "the file is not UTF-8 text".to_string(),
         _ => format!("not readable as CSV ({e})"),
