@@ -12,7 +12,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("gradebook: {e}");
+            eprintln!("gradebook: {}", gradebook::text::clean(&e.to_string()));
             ExitCode::FAILURE
         }
     }

@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::sync::Once;
 
+use image::ImageEncoder;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -47,42 +48,58 @@ fn register_font() {
     });
 }
 
-/// Draws the chart of `course` with `model` into `path` (SVG or PNG by extension).
-pub fn write(course: &Course, model: &TrainedModel, path: &Path) -> Result<(), String> {
+/// The chart of `course` with `model` as the bytes of an image file.
+pub fn render(course: &Course, model: &TrainedModel, format: Format) -> Result<Vec<u8>, String> {
     register_font();
-    let fail = |e: String| format!("cannot draw {}: {e}", path.display());
-    match Format::of(path)? {
+    let fail = |e: String| format!("cannot draw the chart: {e}");
+    match format {
         Format::Svg => {
-            let root = SVGBackend::new(path, SIZE).into_drawing_area();
-            draw(&root, course, model).map_err(fail)?;
-            root.present().map_err(|e| fail(e.to_string()))
+            let mut text = String::new();
+            {
+                let root = SVGBackend::with_string(&mut text, SIZE).into_drawing_area();
+                draw(&root, course, model).map_err(fail)?;
+                root.present().map_err(|e| fail(e.to_string()))?;
+            }
+            Ok(text.into_bytes())
         }
         Format::Png => {
-            let root = BitMapBackend::new(path, SIZE).into_drawing_area();
-            draw(&root, course, model).map_err(fail)?;
-            root.present().map_err(|e| fail(e.to_string()))
+            let (w, h) = SIZE;
+            let mut pixels = vec![0u8; (w * h * 3) as usize];
+            {
+                let root = BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area();
+                draw(&root, course, model).map_err(fail)?;
+                root.present().map_err(|e| fail(e.to_string()))?;
+            }
+            let mut png = Vec::new();
+            image::codecs::png::PngEncoder::new(&mut png)
+                .write_image(&pixels, w, h, image::ColorType::Rgb8)
+                .map_err(|e| fail(e.to_string()))?;
+            Ok(png)
         }
     }
 }
 
-/// Ranges that hold the data, the line and the band, with a margin.
-pub fn bounds(course: &Course, model: &TrainedModel) -> ((f64, f64), (f64, f64)) {
-    let x_max = course
-        .study
-        .iter()
-        .map(|o| o.hours)
-        .fold(model.hours_max, f64::max);
+/// Most observations a chart draws: beyond, every k-th, so that a chart of millions is
+/// still drawn in moments (and its file stays small); the line and band use them all.
+pub const MAX_DRAWN: usize = 20_000;
+
+/// At most `max` of the observations, evenly spread over the list, as (hours, score).
+pub fn sample_points(course: &Course, max: usize) -> Vec<(f64, f64)> {
+    let n = course.study.len();
+    let step = n.div_ceil(max.max(1)).max(1);
+    let (hours, scores) = (course.study.hours(), course.study.scores());
+    (0..n)
+        .step_by(step)
+        .map(|i| (hours[i], scores[i]))
+        .collect()
+}
+
+/// Ranges that hold the points, the line and the band, with a margin.
+pub fn bounds(points: &[(f64, f64)], model: &TrainedModel) -> ((f64, f64), (f64, f64)) {
+    let x_max = points.iter().map(|p| p.0).fold(model.hours_max, f64::max);
     let x = (0.0, (x_max * 1.05).max(1.0));
-    let mut lo = course
-        .study
-        .iter()
-        .map(|o| o.score)
-        .fold(f64::INFINITY, f64::min);
-    let mut hi = course
-        .study
-        .iter()
-        .map(|o| o.score)
-        .fold(f64::NEG_INFINITY, f64::max);
+    let mut lo = points.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+    let mut hi = points.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
     for h in [x.0, x.1] {
         let p = model.predict(h);
         let (l, u) = p.interval.unwrap_or((p.score, p.score));
@@ -104,7 +121,8 @@ where
 {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     root.fill(&WHITE).map_err(e)?;
-    let ((x0, x1), (y0, y1)) = bounds(course, model);
+    let points = sample_points(course, MAX_DRAWN);
+    let ((x0, x1), (y0, y1)) = bounds(&points, model);
     let stale = if course.model_is_stale() {
         " (model is stale)"
     } else {
@@ -148,15 +166,19 @@ where
             .label("95% prediction interval")
             .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], RED.mix(0.2).filled()));
     }
-    chart
-        .draw_series(
-            course
-                .study
-                .iter()
-                .map(|o| Circle::new((o.hours, o.score), 5, BLUE.filled())),
+    let label = if points.len() < course.study.len() {
+        format!(
+            "Actual scores ({} of {} shown)",
+            points.len(),
+            course.study.len()
         )
+    } else {
+        "Actual scores".to_string()
+    };
+    chart
+        .draw_series(points.into_iter().map(|p| Circle::new(p, 5, BLUE.filled())))
         .map_err(e)?
-        .label("Actual scores")
+        .label(label)
         .legend(|(x, y)| Circle::new((x + 10, y), 5, BLUE.filled()));
     chart
         .draw_series(LineSeries::new(

@@ -89,11 +89,18 @@ impl App {
                 Err(e) => ("Nothing imported".to_string(), e),
             }
         } else {
-            match export(&self.editor.book, kind, c).and_then(|text| write_output(&file, &text)) {
+            let guard = self.store.as_ref().map_or(Ok(()), |store| {
+                crate::store::check_output(store.path(), &file).map_err(|e| e.to_string())
+            });
+            match guard
+                .and_then(|()| export(&self.editor.book, kind, c))
+                .and_then(|text| write_output(&file, &text))
+            {
                 Ok(()) => ("Exported".to_string(), format!("Wrote {}", file.display())),
                 Err(e) => ("Nothing exported".to_string(), e),
             }
         };
+        let body = crate::text::clean(&body).into_owned();
         self.mode = Mode::Notice { title, body };
         Ok(())
     }

@@ -67,7 +67,8 @@ impl App {
         match course.find_student(typed) {
             Some(i) => Ok(Some(course.students[i].name.clone())),
             None => Err(format!(
-                "there is no student named \"{typed}\" in this course"
+                "there is no student named {} in this course",
+                crate::text::quote(typed)
             )),
         }
     }

@@ -25,11 +25,24 @@ pub fn import(
     Ok(format!("{message}\n"))
 }
 
-/// The export of `kind` as text.
-pub fn export(book: &Gradebook, kind: Kind, course: Option<&str>) -> Result<String, Failure> {
+/// The export of `kind` as text, and what it holds in words ("5 students' grades").
+pub fn export(
+    book: &Gradebook,
+    kind: Kind,
+    course: Option<&str>,
+) -> Result<(String, String), Failure> {
     let c = match kind {
         Kind::Json => 0,
         _ => resolve_course(book, course)?,
     };
-    crate::interop::files::export(book, kind, c).map_err(Failure)
+    let text = crate::interop::files::export(book, kind, c).map_err(Failure)?;
+    let what = match kind {
+        Kind::Json => crate::text::count(book.courses.len(), "course"),
+        Kind::Grades => format!(
+            "the grades of {}",
+            crate::text::count(book.courses[c].students.len(), "student")
+        ),
+        Kind::Study => crate::text::count(book.courses[c].study.len(), "observation"),
+    };
+    Ok((text, what))
 }

@@ -10,9 +10,10 @@ use chrono::Utc;
 use clap::{Parser, Subcommand};
 
 use crate::error::ModelError;
+use crate::model::fmt_num;
 use crate::model::{Command, DEFAULT_ASSESSMENT, Editor, GradeEntry, Gradebook, Student};
 use crate::store::{self, FormatError, Store, StoreError};
-use crate::text;
+use crate::text::{self, quote};
 
 /// A keyboard-driven terminal gradebook for teachers. Without a command it opens the
 /// interactive gradebook; the commands do the same work from scripts.
@@ -207,92 +208,41 @@ pub fn data_path(cli: &Cli) -> Result<PathBuf, Failure> {
     }
 }
 
-/// Runs one command. The TUI (no command) is the binary's business.
+/// Runs one command. The TUI (no command) is the binary's business. A command that
+/// changes data says what it did in one line.
 pub fn run(path: PathBuf, cmd: Cmd, out: &mut dyn std::io::Write) -> Result<(), Failure> {
-    match cmd {
-        Cmd::Course(CourseCmd::List) => list_courses(&store::load(&path)?, out),
+    let message = match cmd {
+        Cmd::Course(cmd) => course_command(&path, cmd, out)?,
         Cmd::Report { course, json } => {
             let book = store::load(&path)?;
             let c = resolve_course(&book, course.as_deref())?;
-            report::print(&book.courses[c], json, out)
+            report::print(&book.courses[c], json, out)?;
+            String::new()
         }
-        Cmd::Course(CourseCmd::Add { name }) => write(&path, "course add", |ed| {
-            add_course(ed, crate::model::Course::new(name, Utc::now()))
-        }),
-        Cmd::Course(CourseCmd::Letters { a, b, c, d, course }) => {
-            write(&path, "course letters", |ed| {
-                let course = resolve_course(&ed.book, course.as_deref())?;
-                let thresholds = crate::model::Thresholds {
-                    a: parse_number("A", &a)?,
-                    b: parse_number("B", &b)?,
-                    c: parse_number("C", &c)?,
-                    d: parse_number("D", &d)?,
-                };
-                ed.execute(Command::SetThresholds { course, thresholds }, Utc::now())?;
-                Ok(())
-            })
-        }
-        Cmd::Course(CourseCmd::Rename { old, new }) => write(&path, "course rename", |ed| {
-            let course = resolve_course(&ed.book, Some(&old))?;
-            ed.execute(Command::RenameCourse { course, name: new }, Utc::now())?;
-            Ok(())
-        }),
-        Cmd::Course(CourseCmd::Delete { name, yes }) => write(&path, "course delete", |ed| {
-            let index = resolve_course(&ed.book, Some(&name))?;
-            if !yes {
-                let name = &ed.book.courses[index].name;
-                return Err(Failure(format!(
-                    "deleting \"{name}\" removes all its students and grades; add --yes to confirm"
-                )));
-            }
-            ed.execute(Command::RemoveCourse { index }, Utc::now())?;
-            Ok(())
-        }),
         Cmd::Assessment(AssessmentCmd::List { course }) => {
             let book = store::load(&path)?;
-            list_assessments(
-                &book.courses[resolve_course(&book, course.as_deref())?],
-                out,
-            )
+            let c = resolve_course(&book, course.as_deref())?;
+            list_assessments(&book.courses[c], out)?;
+            String::new()
         }
         Cmd::Assessment(AssessmentCmd::Add {
             name,
             weight,
             max_points,
             course,
-        }) => write(&path, "assessment add", |ed| {
-            let weight = parse_number("weight", &weight)?;
-            let max_points = parse_number("max points", &max_points)?;
-            let c = resolve_course(&ed.book, course.as_deref())?;
-            let index = ed.book.courses[c].assessments.len();
-            let assessment = crate::model::Assessment {
-                name,
-                weight,
-                max_points,
-            };
-            let cmd = Command::InsertAssessment {
-                course: c,
-                index,
-                assessment,
-                grades: Vec::new(),
-            };
-            ed.execute(cmd, Utc::now())?;
-            ed.book.current = Some(c);
-            Ok(())
-        }),
+        }) => add_assessment(&path, name, &weight, &max_points, course.as_deref())?,
         Cmd::Grade {
             student,
             points,
             assessment,
             course,
-        } => write(&path, "grade", |ed| {
-            let points = parse_number("points", &points)?;
-            let c = resolve_course(&ed.book, course.as_deref())?;
-            let cmd = grade_command(&ed.book, c, &student, points, assessment.as_deref())?;
-            ed.execute(cmd, Utc::now())?;
-            ed.book.current = Some(c);
-            Ok(())
-        }),
+        } => grade(
+            &path,
+            &student,
+            &points,
+            assessment.as_deref(),
+            course.as_deref(),
+        )?,
         Cmd::Train { course } => write(&path, "train", |ed| {
             let c = resolve_course(&ed.book, course.as_deref())?;
             let model = predict::train(&ed.book.courses[c])?;
@@ -305,8 +255,8 @@ pub fn run(path: PathBuf, cmd: Cmd, out: &mut dyn std::io::Write) -> Result<(), 
                 Utc::now(),
             )?;
             ed.book.current = Some(c);
-            emit(out, &summary)
-        }),
+            Ok(summary)
+        })?,
         Cmd::Predict {
             hours,
             course,
@@ -314,13 +264,19 @@ pub fn run(path: PathBuf, cmd: Cmd, out: &mut dyn std::io::Write) -> Result<(), 
         } => {
             let book = store::load(&path)?;
             let course = &book.courses[resolve_course(&book, course.as_deref())?];
-            predict::print(course, &hours, json, out)
+            predict::print(course, &hours, json, out)?;
+            String::new()
         }
         Cmd::Plot { output, course } => {
+            store::check_output(&path, &output)?;
             let book = store::load(&path)?;
             let course = &book.courses[resolve_course(&book, course.as_deref())?];
             predict::plot(course, &output)?;
-            emit(out, &format!("Wrote {}\n", output.display()))
+            format!(
+                "Wrote the chart of {} to {}\n",
+                quote(&course.name),
+                output.display()
+            )
         }
         Cmd::Import {
             kind,
@@ -329,25 +285,192 @@ pub fn run(path: PathBuf, cmd: Cmd, out: &mut dyn std::io::Write) -> Result<(), 
         } => {
             let bytes = crate::interop::files::read_input(&input).map_err(Failure)?;
             write(&path, "import", |ed| {
-                let message = files::import(ed, kind.into(), &bytes, course.as_deref())?;
-                emit(out, &message)
-            })
+                files::import(ed, kind.into(), &bytes, course.as_deref())
+            })?
         }
         Cmd::Export {
             kind,
             course,
             output,
         } => {
+            if let Some(file) = &output {
+                store::check_output(&path, file)?;
+            }
             let book = store::load(&path)?;
-            let text = files::export(&book, kind.into(), course.as_deref())?;
+            let (text, what) = files::export(&book, kind.into(), course.as_deref())?;
             match output {
-                Some(file) => crate::interop::files::write_output(&file, &text).map_err(Failure),
-                None => emit(out, &text),
+                Some(file) => {
+                    crate::interop::files::write_output(&file, &text).map_err(Failure)?;
+                    format!("Wrote {what} to {}\n", file.display())
+                }
+                None => {
+                    emit(out, &text)?;
+                    String::new()
+                }
             }
         }
         Cmd::Sample => write(&path, "sample", |ed| {
-            add_course(ed, crate::sample::course(Utc::now()).map_err(Failure)?)
+            let course = crate::sample::course(Utc::now()).map_err(Failure)?;
+            let message = format!(
+                "Added the tutorial's course {}: {} and {}\n",
+                quote(&course.name),
+                text::count(course.students.len(), "student"),
+                text::count(course.study.len(), "study observation"),
+            );
+            add_course(ed, course)?;
+            Ok(message)
+        })?,
+    };
+    emit(out, &message)
+}
+
+fn course_command(
+    path: &std::path::Path,
+    cmd: CourseCmd,
+    out: &mut dyn std::io::Write,
+) -> Result<String, Failure> {
+    match cmd {
+        CourseCmd::List => {
+            list_courses(&store::load(path)?, out)?;
+            Ok(String::new())
+        }
+        CourseCmd::Add { name } => write(path, "course add", |ed| {
+            add_course(ed, crate::model::Course::new(name, Utc::now()))?;
+            let name = &ed.book.courses[ed.book.courses.len() - 1].name;
+            Ok(format!(
+                "Added course {}; commands now use it by default\n",
+                quote(name)
+            ))
         }),
+        CourseCmd::Letters { a, b, c, d, course } => write(path, "course letters", |ed| {
+            let course = resolve_course(&ed.book, course.as_deref())?;
+            let thresholds = crate::model::Thresholds {
+                a: parse_number("A", &a)?,
+                b: parse_number("B", &b)?,
+                c: parse_number("C", &c)?,
+                d: parse_number("D", &d)?,
+            };
+            ed.execute(Command::SetThresholds { course, thresholds }, Utc::now())?;
+            let t = thresholds;
+            Ok(format!(
+                "Letters of {}: A from {}, B from {}, C from {}, D from {}, F below\n",
+                quote(&ed.book.courses[course].name),
+                fmt_num(t.a),
+                fmt_num(t.b),
+                fmt_num(t.c),
+                fmt_num(t.d)
+            ))
+        }),
+        CourseCmd::Rename { old, new } => write(path, "course rename", |ed| {
+            let course = resolve_course(&ed.book, Some(&old))?;
+            let before = ed.book.courses[course].name.clone();
+            ed.execute(Command::RenameCourse { course, name: new }, Utc::now())?;
+            Ok(format!(
+                "Renamed course {} to {}\n",
+                quote(&before),
+                quote(&ed.book.courses[course].name)
+            ))
+        }),
+        CourseCmd::Delete { name, yes } => write(path, "course delete", |ed| {
+            let index = resolve_course(&ed.book, Some(&name))?;
+            let c = &ed.book.courses[index];
+            let (name, students) = (c.name.clone(), c.students.len());
+            if !yes {
+                return Err(Failure(format!(
+                    "deleting {} removes all its students and grades; add --yes to confirm",
+                    quote(&name)
+                )));
+            }
+            ed.execute(Command::RemoveCourse { index }, Utc::now())?;
+            Ok(format!(
+                "Deleted course {} with its {}\n",
+                quote(&name),
+                text::count(students, "student")
+            ))
+        }),
+    }
+}
+
+fn add_assessment(
+    path: &std::path::Path,
+    name: String,
+    weight: &str,
+    max_points: &str,
+    course: Option<&str>,
+) -> Result<String, Failure> {
+    write(path, "assessment add", |ed| {
+        let weight = parse_number("weight", weight)?;
+        let max_points = parse_number("max points", max_points)?;
+        let c = resolve_course(&ed.book, course)?;
+        let index = ed.book.courses[c].assessments.len();
+        let assessment = crate::model::Assessment {
+            name,
+            weight,
+            max_points,
+        };
+        let cmd = Command::InsertAssessment {
+            course: c,
+            index,
+            assessment,
+            grades: Vec::new(),
+        };
+        ed.execute(cmd, Utc::now())?;
+        ed.book.current = Some(c);
+        let course = &ed.book.courses[c];
+        let a = &course.assessments[index];
+        Ok(format!(
+            "Added assessment {} to {} (weight {}, {} points)\n",
+            quote(&a.name),
+            quote(&course.name),
+            fmt_num(a.weight),
+            fmt_num(a.max_points)
+        ))
+    })
+}
+
+fn grade(
+    path: &std::path::Path,
+    student: &str,
+    points: &str,
+    assessment: Option<&str>,
+    course: Option<&str>,
+) -> Result<String, Failure> {
+    write(path, "grade", |ed| {
+        let points = parse_number("points", points)?;
+        let c = resolve_course(&ed.book, course)?;
+        let cmd = grade_command(&ed.book, c, student, points, assessment)?;
+        // A grade command ends by setting the grade, after creating what it needs.
+        let &Command::SetGrade(entry) = last_of(&cmd) else {
+            return Err(Failure("the grade could not be entered".into()));
+        };
+        let old = ed.book.courses[c]
+            .students
+            .get(entry.student)
+            .and_then(|s| s.grades[entry.assessment]);
+        ed.execute(cmd, Utc::now())?;
+        ed.book.current = Some(c);
+        let course = &ed.book.courses[c];
+        let (s, a) = (
+            &course.students[entry.student],
+            &course.assessments[entry.assessment],
+        );
+        let was = old.map_or(String::new(), |p| format!(", was {}", fmt_num(p)));
+        Ok(format!(
+            "{}: {} of {} in {}{was}; final {}\n",
+            s.name,
+            fmt_num(points),
+            fmt_num(a.max_points),
+            a.name,
+            text::one_decimal(course.final_grade(s))
+        ))
+    })
+}
+
+/// The last command of a batch, or the command itself.
+fn last_of(cmd: &Command) -> &Command {
+    match cmd {
+        Command::Batch(cmds) => cmds.last().map_or(cmd, last_of),
+        other => other,
     }
 }
 
@@ -365,17 +488,18 @@ fn add_course(ed: &mut Editor, course: crate::model::Course) -> Result<(), Failu
     Ok(())
 }
 
-/// Opens the file as its one writer, makes a change, and saves before returning.
+/// Opens the file as its one writer, makes a change, and saves before returning what the
+/// change says about itself.
 fn write(
     path: &std::path::Path,
     who: &str,
-    change: impl FnOnce(&mut Editor) -> Result<(), Failure>,
-) -> Result<(), Failure> {
+    change: impl FnOnce(&mut Editor) -> Result<String, Failure>,
+) -> Result<String, Failure> {
     let (store, book) = Store::open(path, who)?;
     let mut editor = Editor::new(book?);
-    change(&mut editor)?;
+    let message = change(&mut editor)?;
     store.save(&editor.book)?;
-    Ok(())
+    Ok(message)
 }
 
 fn parse_number(what: &str, text: &str) -> Result<f64, Failure> {

@@ -34,8 +34,8 @@ pub fn summary(m: &TrainedModel) -> String {
 fn model_of(course: &Course) -> Result<&TrainedModel, Failure> {
     course.model.as_ref().ok_or_else(|| {
         Failure(format!(
-            "\"{}\" has no trained model yet: run `gradebook train` first",
-            course.name
+            "{} has no trained model yet: run `gradebook train` first",
+            crate::text::quote(&course.name)
         ))
     })
 }
@@ -161,5 +161,7 @@ pub fn plot(course: &Course, path: &Path) -> Result<(), Failure> {
             &fitted
         }
     };
-    crate::plot::write(course, model, path).map_err(Failure)
+    let format = crate::plot::Format::of(path).map_err(Failure)?;
+    let bytes = crate::plot::render(course, model, format).map_err(Failure)?;
+    crate::interop::files::write_output(path, &bytes).map_err(Failure)
 }

@@ -36,8 +36,12 @@ pub fn draw(app: &App, frame: &mut Frame, area: Rect) {
     }
 }
 
+/// Most observations drawn in the terminal chart.
+const MAX_CHART_POINTS: usize = 5_000;
+
 fn draw_chart(course: &Course, frame: &mut Frame, area: Rect) {
-    let points: Vec<(f64, f64)> = course.study.iter().map(|o| (o.hours, o.score)).collect();
+    // A terminal chart has a few thousand dots: a sample of the observations fills it.
+    let points = crate::plot::sample_points(course, MAX_CHART_POINTS);
     let block = Block::bordered().title("Study hours → test score");
     if points.is_empty() {
         let text = "No observations yet. Press a to add one, or L to load the sample class.";
@@ -50,7 +54,7 @@ fn draw_chart(course: &Course, frame: &mut Frame, area: Rect) {
         return;
     }
     let (x, y) = match &course.model {
-        Some(m) => crate::plot::bounds(course, m),
+        Some(m) => crate::plot::bounds(&points, m),
         None => data_bounds(&points),
     };
     let line: Vec<(f64, f64)> = course
@@ -186,35 +190,41 @@ fn model_lines(
     lines
 }
 
+/// The last prediction. Scores are shown within 0–100; where the line or its band goes
+/// beyond, that is said, with the raw numbers, so that a clamped 100.0 – 100.0 never
+/// looks certain.
 fn prediction_lines(p: &Prediction) -> Vec<Line<'static>> {
-    let shown = p.score.clamp(0.0, 100.0);
-    let mut lines = vec![Line::from(vec![
+    let inside = |x: f64| (0.0..=100.0).contains(&x);
+    let clamped = !inside(p.score)
+        || p.interval
+            .is_some_and(|(lo, hi)| !inside(lo) || !inside(hi));
+    let warning = theme::tone(crate::app::Tone::Warning);
+    let mut head = vec![
         Span::styled(format!("{} h → ", fmt_num(p.hours)), theme::dim()),
-        Span::styled(format!("{shown:.1}"), theme::title()),
-    ])];
-    if let Some((lo, hi)) = p.interval {
-        lines.push(Line::raw(format!(
-            "95%: {:.1} – {:.1}",
-            lo.clamp(0.0, 100.0),
-            hi.clamp(0.0, 100.0)
-        )));
-    } else {
-        lines.push(Line::styled(
-            "no interval below 3 observations",
-            theme::dim(),
-        ));
+        Span::styled(format!("{:.1}", p.score.clamp(0.0, 100.0)), theme::title()),
+    ];
+    if clamped {
+        head.push(Span::styled(" (clamped)", warning));
     }
-    if shown != p.score {
-        lines.push(Line::styled(
-            format!("clamped: the line gives {:.1}", p.score),
-            theme::tone(crate::app::Tone::Warning),
-        ));
+    let mut lines = vec![Line::from(head)];
+    match p.interval {
+        Some((lo, hi)) if clamped => {
+            lines.push(Line::styled(format!("raw: {:.1}", p.score), warning));
+            lines.push(Line::styled(format!("raw 95%: {lo:.1} – {hi:.1}"), warning));
+        }
+        Some((lo, hi)) => lines.push(Line::raw(format!("95%: {lo:.1} – {hi:.1}"))),
+        None => {
+            if clamped {
+                lines.push(Line::styled(format!("raw: {:.1}", p.score), warning));
+            }
+            lines.push(Line::styled(
+                "no interval below 3 observations",
+                theme::dim(),
+            ));
+        }
     }
     if p.extrapolated {
-        lines.push(Line::styled(
-            "outside the trained hours",
-            theme::tone(crate::app::Tone::Warning),
-        ));
+        lines.push(Line::styled("outside the trained hours", warning));
     }
     lines
 }

@@ -9,5 +9,6 @@ mod interop;
 mod model;
 mod predictor;
 mod pty;
+mod shell;
 mod store;
 mod tui;

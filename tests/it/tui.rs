@@ -768,3 +768,20 @@ fn saves_in_the_background_reach_the_file() {
     assert!(matches!(app.save, gradebook::app::SaveState::Saved(_)));
     assert_eq!(gradebook::store::load(&path).unwrap(), app.editor.book);
 }
+
+/// A prediction beyond 0–100 says it was clamped and shows the raw numbers: a clamped
+/// `100.0 – 100.0` must not look certain.
+#[test]
+fn a_clamped_prediction_says_so_with_its_raw_interval() {
+    let mut app = sample_app();
+    press(&mut app, "\t\ttp168\n");
+    let p = app.prediction.unwrap();
+    let (lo, hi) = p.interval.unwrap();
+    assert!(p.score > 100.0 && lo > 100.0);
+    let screen = format!("{}", render(&app, 80, 24).backend());
+    assert!(screen.contains("(clamped)"), "{screen}");
+    assert!(
+        screen.contains(&format!("raw 95%: {lo:.1} – {hi:.1}")),
+        "{screen}"
+    );
+}
