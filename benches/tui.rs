@@ -5,10 +5,10 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use gradebook::app::{App, Clock};
 use gradebook::model::{Command, Editor, GradeEntry};
 use gradebook::sample::synthetic;
 use gradebook::stats::{LiveStats, Report};
+use gradebook::tui::{App, Clock};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -34,9 +34,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 app.dispatch(app.handle_key(key(if down { 'j' } else { 'k' })));
                 down = !down;
-                terminal
-                    .draw(|f| gradebook::ui::view(&app, f))
-                    .expect("drawn");
+                gradebook::tui::runner::frame(&mut app, &mut terminal).expect("drawn");
             })
         });
         // Type a letter into the name filter and take it back: two keys, two frames.
@@ -44,13 +42,9 @@ fn bench(c: &mut Criterion) {
         group.bench_function(format!("filter keystroke and draw {label}"), |b| {
             b.iter(|| {
                 app.dispatch(app.handle_key(key('9')));
-                terminal
-                    .draw(|f| gradebook::ui::view(&app, f))
-                    .expect("drawn");
+                gradebook::tui::runner::frame(&mut app, &mut terminal).expect("drawn");
                 app.dispatch(app.handle_key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE)));
-                terminal
-                    .draw(|f| gradebook::ui::view(&app, f))
-                    .expect("drawn");
+                gradebook::tui::runner::frame(&mut app, &mut terminal).expect("drawn");
             })
         });
         app.dispatch(app.handle_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
@@ -59,22 +53,18 @@ fn bench(c: &mut Criterion) {
         group.bench_function(format!("change a grade and draw {label}"), |b| {
             b.iter(|| {
                 app.dispatch(app.handle_key(key('x')));
-                terminal
-                    .draw(|f| gradebook::ui::view(&app, f))
-                    .expect("drawn");
+                gradebook::tui::runner::frame(&mut app, &mut terminal).expect("drawn");
                 app.dispatch(app.handle_key(key('u')));
-                terminal
-                    .draw(|f| gradebook::ui::view(&app, f))
-                    .expect("drawn");
+                gradebook::tui::runner::frame(&mut app, &mut terminal).expect("drawn");
             })
         });
         let mut editor = Editor::new(book);
-        let mut live = LiveStats::of(&editor.book.courses[0]);
+        let mut live = LiveStats::of(&editor.book().courses[0]);
         let mut points = 0.0;
         group.bench_function(format!("statistics after one grade change {label}"), |b| {
             b.iter(|| {
                 points = if points > 50.0 { 10.0 } else { 60.0 };
-                let old = editor.book.courses[0].students[0].grades[0];
+                let old = editor.book().courses[0].students[0].grades[0];
                 let entry = GradeEntry {
                     course: 0,
                     student: 0,
@@ -84,12 +74,12 @@ fn bench(c: &mut Criterion) {
                 editor
                     .execute(Command::SetGrade(entry), chrono::Utc::now())
                     .expect("a valid grade");
-                live.grade_changed(&editor.book.courses[0], 0, 0, old);
+                live.grade_changed(&editor.book().courses[0], 0, 0, old);
                 black_box(&live.stats);
             })
         });
         group.bench_function(format!("statistics from scratch {label}"), |b| {
-            b.iter(|| black_box(Report::of(&editor.book.courses[0])))
+            b.iter(|| black_box(Report::of(&editor.book().courses[0])))
         });
     }
     group.finish();

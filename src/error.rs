@@ -32,3 +32,30 @@ impl ModelError {
         Self::Invalid(msg.into())
     }
 }
+
+/// Anything a command or the interactive gradebook can fail with, for the one line the
+/// binary prints.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    File(#[from] crate::interop::FileError),
+    #[error(transparent)]
+    Import(#[from] crate::interop::ImportError),
+    #[error("cannot train: {0}")]
+    Fit(#[from] crate::predictor::FitError),
+    #[error(transparent)]
+    Plot(#[from] crate::plot::PlotError),
+    #[error("the built-in sample data is damaged: {0}")]
+    Sample(#[from] csv::Error),
+    #[error("the terminal failed: {0}")]
+    Terminal(std::io::Error),
+    #[error("cannot write the output: {0}")]
+    Output(std::io::Error),
+    /// A command refused for a reason of its own (a missing `--yes`, no trained model).
+    #[error("{0}")]
+    Refused(String),
+}

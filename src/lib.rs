@@ -1,9 +1,9 @@
 //! gradebook: a keyboard-driven terminal gradebook for teachers.
 //!
 //! The domain (`model`, `stats`, `predictor`, `store`, `interop`) knows nothing of the
-//! terminal; `app` and `ui` are the TUI; `cli` the commands for scripts.
+//! terminal; `tui` is the interactive gradebook; `cli` the commands for scripts. Neither
+//! front end knows the other.
 
-pub mod app;
 pub mod cli;
 pub mod error;
 pub mod interop;
@@ -14,4 +14,4 @@ pub mod sample;
 pub mod stats;
 pub mod store;
 pub mod text;
-pub mod ui;
+pub mod tui;

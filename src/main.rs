@@ -7,7 +7,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = cli::data_path(&cli).and_then(|path| match cli.command {
         Some(cmd) => cli::run(path, cmd, &mut std::io::stdout().lock()),
-        None => gradebook::app::start(&path),
+        None => gradebook::tui::start(&path),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -18,8 +18,17 @@ pub enum Format {
     Png,
 }
 
+/// Why a chart could not be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PlotError {
+    #[error("{}: the file name must end in .svg or .png", .0.display())]
+    UnknownFormat(std::path::PathBuf),
+    #[error("cannot draw the chart: {0}")]
+    Draw(String),
+}
+
 impl Format {
-    pub fn of(path: &Path) -> Result<Self, String> {
+    pub fn of(path: &Path) -> Result<Self, PlotError> {
         match path
             .extension()
             .and_then(|e| e.to_str())
@@ -28,10 +37,7 @@ impl Format {
         {
             Some("svg") => Ok(Format::Svg),
             Some("png") => Ok(Format::Png),
-            _ => Err(format!(
-                "{}: the file name must end in .svg or .png",
-                path.display()
-            )),
+            _ => Err(PlotError::UnknownFormat(path.to_path_buf())),
         }
     }
 }
@@ -49,15 +55,15 @@ fn register_font() {
 }
 
 /// The chart of `course` with `model` as the bytes of an image file.
-pub fn render(course: &Course, model: &TrainedModel, format: Format) -> Result<Vec<u8>, String> {
+pub fn render(course: &Course, model: &TrainedModel, format: Format) -> Result<Vec<u8>, PlotError> {
     register_font();
-    let fail = |e: String| format!("cannot draw the chart: {e}");
+    let fail = PlotError::Draw;
     match format {
         Format::Svg => {
             let mut text = String::new();
             {
                 let root = SVGBackend::with_string(&mut text, SIZE).into_drawing_area();
-                draw(&root, course, model).map_err(fail)?;
+                draw(&root, course, model)?;
                 root.present().map_err(|e| fail(e.to_string()))?;
             }
             Ok(text.into_bytes())
@@ -67,7 +73,7 @@ pub fn render(course: &Course, model: &TrainedModel, format: Format) -> Result<V
             let mut pixels = vec![0u8; (w * h * 3) as usize];
             {
                 let root = BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area();
-                draw(&root, course, model).map_err(fail)?;
+                draw(&root, course, model)?;
                 root.present().map_err(|e| fail(e.to_string()))?;
             }
             let mut png = Vec::new();
@@ -94,6 +100,27 @@ pub fn sample_points(course: &Course, max: usize) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// The 95% band as a closed outline: along the upper bounds, back along the lower.
+fn band_polygon(model: &TrainedModel, xs: &[f64]) -> Option<Vec<(f64, f64)>> {
+    model.residual_se()?;
+    let upper = xs
+        .iter()
+        .filter_map(|&x| model.predict(x).interval.map(|(_, u)| (x, u)));
+    let lower = xs
+        .iter()
+        .rev()
+        .filter_map(|&x| model.predict(x).interval.map(|(l, _)| (x, l)));
+    Some(upper.chain(lower).collect())
+}
+
+fn points_label(shown: usize, total: usize) -> String {
+    if shown < total {
+        format!("Actual scores ({shown} of {total} shown)")
+    } else {
+        "Actual scores".to_string()
+    }
+}
+
 /// Ranges that hold the points, the line and the band, with a margin.
 pub fn bounds(points: &[(f64, f64)], model: &TrainedModel) -> ((f64, f64), (f64, f64)) {
     let x_max = points.iter().map(|p| p.0).fold(model.hours_max, f64::max);
@@ -115,11 +142,11 @@ fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     course: &Course,
     model: &TrainedModel,
-) -> Result<(), String>
+) -> Result<(), PlotError>
 where
     DB::ErrorType: 'static,
 {
-    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| PlotError::Draw(e.to_string());
     root.fill(&WHITE).map_err(e)?;
     let points = sample_points(course, MAX_DRAWN);
     let ((x0, x1), (y0, y1)) = bounds(&points, model);
@@ -151,30 +178,14 @@ where
     let xs: Vec<f64> = (0..=steps)
         .map(|i| x0 + (x1 - x0) * i as f64 / steps as f64)
         .collect();
-    if model.residual_se().is_some() {
-        let upper = xs
-            .iter()
-            .filter_map(|&x| model.predict(x).interval.map(|(_, u)| (x, u)));
-        let lower = xs
-            .iter()
-            .rev()
-            .filter_map(|&x| model.predict(x).interval.map(|(l, _)| (x, l)));
-        let band: Vec<(f64, f64)> = upper.chain(lower).collect();
+    if let Some(band) = band_polygon(model, &xs) {
         chart
             .draw_series([Polygon::new(band, RED.mix(0.12).filled())])
             .map_err(e)?
             .label("95% prediction interval")
             .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], RED.mix(0.2).filled()));
     }
-    let label = if points.len() < course.study.len() {
-        format!(
-            "Actual scores ({} of {} shown)",
-            points.len(),
-            course.study.len()
-        )
-    } else {
-        "Actual scores".to_string()
-    };
+    let label = points_label(points.len(), course.study.len());
     chart
         .draw_series(points.into_iter().map(|p| Circle::new(p, 5, BLUE.filled())))
         .map_err(e)?

@@ -1,48 +1,64 @@
 //! `gradebook import` and `export`.
 
+use std::path::Path;
+
 use chrono::Utc;
 
-use super::{Failure, resolve_course};
-use crate::interop::files::{Kind, plan_import};
-use crate::model::{Editor, Gradebook};
+use super::{emit, resolve_course, write};
+use crate::error::Error;
+use crate::interop::files::{self, Kind, plan_import};
+use crate::store;
 
-/// Imports from the command line: one change, the course becomes the one last used.
+/// Imports a file: one change, made in the course (which becomes the one last used).
 pub fn import(
-    ed: &mut Editor,
+    path: &Path,
     kind: Kind,
-    bytes: &[u8],
+    input: &Path,
     course: Option<&str>,
-) -> Result<String, Failure> {
-    let c = match kind {
-        Kind::Json => 0,
-        _ => resolve_course(&ed.book, course)?,
-    };
-    let (cmd, message) = plan_import(&ed.book, kind, bytes, c).map_err(Failure)?;
-    ed.execute(cmd, Utc::now())?;
-    if kind != Kind::Json {
-        ed.book.current = Some(c);
-    }
-    Ok(format!("{message}\n"))
+) -> Result<String, Error> {
+    let bytes = files::read_input(input)?;
+    write(path, "import", |ed| {
+        let c = match kind {
+            Kind::Json => 0,
+            _ => resolve_course(ed.book(), course)?,
+        };
+        let (cmd, message) = plan_import(ed.book(), kind, &bytes, c)?;
+        let cmd = match kind {
+            Kind::Json => cmd,
+            _ => ed.book().in_course(c, cmd),
+        };
+        let label = format!("imported {}", input.display());
+        ed.execute_as(cmd, label, Utc::now())?;
+        Ok(format!("{message}\n"))
+    })
 }
 
-/// The export of `kind` as text, and what it holds in words ("5 students' grades").
+/// Exports to `output`, never over the data file or its lock, or to standard output.
 pub fn export(
-    book: &Gradebook,
+    path: &Path,
     kind: Kind,
     course: Option<&str>,
-) -> Result<(String, String), Failure> {
+    output: Option<&Path>,
+    out: &mut dyn std::io::Write,
+) -> Result<String, Error> {
+    if let Some(file) = output {
+        store::check_output(path, file)?;
+    }
+    let book = store::load(path)?;
     let c = match kind {
         Kind::Json => 0,
-        _ => resolve_course(book, course)?,
+        _ => resolve_course(&book, course)?,
     };
-    let text = crate::interop::files::export(book, kind, c).map_err(Failure)?;
-    let what = match kind {
-        Kind::Json => crate::text::count(book.courses.len(), "course"),
-        Kind::Grades => format!(
-            "the grades of {}",
-            crate::text::count(book.courses[c].students.len(), "student")
-        ),
-        Kind::Study => crate::text::count(book.courses[c].study.len(), "observation"),
-    };
-    Ok((text, what))
+    let text = files::export(&book, kind, c)?;
+    match output {
+        Some(file) => {
+            files::write_output(file, &text)?;
+            let what = files::contents(&book, kind, c);
+            Ok(format!("Wrote {what} to {}\n", file.display()))
+        }
+        None => {
+            emit(out, &text)?;
+            Ok(String::new())
+        }
+    }
 }

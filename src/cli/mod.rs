@@ -4,15 +4,14 @@ mod files;
 mod predict;
 mod report;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::Utc;
 use clap::{Parser, Subcommand};
 
-use crate::error::ModelError;
-use crate::model::fmt_num;
-use crate::model::{Command, DEFAULT_ASSESSMENT, Editor, GradeEntry, Gradebook, Student};
-use crate::store::{self, FormatError, Store, StoreError};
+use crate::error::{Error, ModelError};
+use crate::model::{Command, Editor, Gradebook, fmt_num};
+use crate::store::{self, Store};
 use crate::text::{self, quote};
 
 /// A keyboard-driven terminal gradebook for teachers. Without a command it opens the
@@ -172,36 +171,8 @@ pub enum AssessmentCmd {
     },
 }
 
-/// A user error: one line for stderr, exit code 1.
-#[derive(Debug)]
-pub struct Failure(pub String);
-
-impl std::fmt::Display for Failure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl From<ModelError> for Failure {
-    fn from(e: ModelError) -> Self {
-        Self(e.to_string())
-    }
-}
-
-impl From<StoreError> for Failure {
-    fn from(e: StoreError) -> Self {
-        Self(e.to_string())
-    }
-}
-
-impl From<FormatError> for Failure {
-    fn from(e: FormatError) -> Self {
-        Self(e.to_string())
-    }
-}
-
 /// The data file the user chose, or the default one.
-pub fn data_path(cli: &Cli) -> Result<PathBuf, Failure> {
+pub fn data_path(cli: &Cli) -> Result<PathBuf, Error> {
     match &cli.file {
         Some(p) => Ok(p.clone()),
         None => Ok(store::default_path()?),
@@ -210,27 +181,10 @@ pub fn data_path(cli: &Cli) -> Result<PathBuf, Failure> {
 
 /// Runs one command. The TUI (no command) is the binary's business. A command that
 /// changes data says what it did in one line.
-pub fn run(path: PathBuf, cmd: Cmd, out: &mut dyn std::io::Write) -> Result<(), Failure> {
+pub fn run(path: PathBuf, cmd: Cmd, out: &mut dyn std::io::Write) -> Result<(), Error> {
     let message = match cmd {
         Cmd::Course(cmd) => course_command(&path, cmd, out)?,
-        Cmd::Report { course, json } => {
-            let book = store::load(&path)?;
-            let c = resolve_course(&book, course.as_deref())?;
-            report::print(&book.courses[c], json, out)?;
-            String::new()
-        }
-        Cmd::Assessment(AssessmentCmd::List { course }) => {
-            let book = store::load(&path)?;
-            let c = resolve_course(&book, course.as_deref())?;
-            list_assessments(&book.courses[c], out)?;
-            String::new()
-        }
-        Cmd::Assessment(AssessmentCmd::Add {
-            name,
-            weight,
-            max_points,
-            course,
-        }) => add_assessment(&path, name, &weight, &max_points, course.as_deref())?,
+        Cmd::Assessment(cmd) => assessment_command(&path, cmd, out)?,
         Cmd::Grade {
             student,
             points,
@@ -243,118 +197,94 @@ pub fn run(path: PathBuf, cmd: Cmd, out: &mut dyn std::io::Write) -> Result<(), 
             assessment.as_deref(),
             course.as_deref(),
         )?,
-        Cmd::Train { course } => write(&path, "train", |ed| {
-            let c = resolve_course(&ed.book, course.as_deref())?;
-            let model = predict::train(&ed.book.courses[c])?;
-            let summary = predict::summary(&model);
-            ed.execute(
-                Command::SetModel {
-                    course: c,
-                    model: Some(Box::new(model)),
-                },
-                Utc::now(),
-            )?;
-            ed.book.current = Some(c);
-            Ok(summary)
-        })?,
-        Cmd::Predict {
-            hours,
-            course,
-            json,
-        } => {
-            let book = store::load(&path)?;
-            let course = &book.courses[resolve_course(&book, course.as_deref())?];
-            predict::print(course, &hours, json, out)?;
-            String::new()
-        }
-        Cmd::Plot { output, course } => {
-            store::check_output(&path, &output)?;
-            let book = store::load(&path)?;
-            let course = &book.courses[resolve_course(&book, course.as_deref())?];
-            predict::plot(course, &output)?;
-            format!(
-                "Wrote the chart of {} to {}\n",
-                quote(&course.name),
-                output.display()
-            )
-        }
-        Cmd::Import {
-            kind,
-            input,
-            course,
-        } => {
-            let bytes = crate::interop::files::read_input(&input).map_err(Failure)?;
-            write(&path, "import", |ed| {
-                files::import(ed, kind.into(), &bytes, course.as_deref())
-            })?
-        }
-        Cmd::Export {
-            kind,
-            course,
-            output,
-        } => {
-            if let Some(file) = &output {
-                store::check_output(&path, file)?;
-            }
-            let book = store::load(&path)?;
-            let (text, what) = files::export(&book, kind.into(), course.as_deref())?;
-            match output {
-                Some(file) => {
-                    crate::interop::files::write_output(&file, &text).map_err(Failure)?;
-                    format!("Wrote {what} to {}\n", file.display())
-                }
-                None => {
-                    emit(out, &text)?;
-                    String::new()
-                }
-            }
+        Cmd::Report { course, json } => {
+            read(&path, course.as_deref(), |c| report::print(c, json, out))?
         }
         Cmd::Sample => write(&path, "sample", |ed| {
-            let course = crate::sample::course(Utc::now()).map_err(Failure)?;
+            let course = crate::sample::course(Utc::now())?;
             let message = format!(
                 "Added the tutorial's course {}: {} and {}\n",
                 quote(&course.name),
                 text::count(course.students.len(), "student"),
                 text::count(course.study.len(), "study observation"),
             );
-            add_course(ed, course)?;
+            ed.execute(ed.book().add_course(course), Utc::now())?;
             Ok(message)
         })?,
+        Cmd::Train { course } => predict::train(&path, course.as_deref())?,
+        Cmd::Predict {
+            hours,
+            course,
+            json,
+        } => read(&path, course.as_deref(), |c| {
+            predict::print(c, &hours, json, out)
+        })?,
+        Cmd::Plot { output, course } => predict::plot(&path, &output, course.as_deref())?,
+        Cmd::Import {
+            kind,
+            input,
+            course,
+        } => files::import(&path, kind.into(), &input, course.as_deref())?,
+        Cmd::Export {
+            kind,
+            course,
+            output,
+        } => files::export(
+            &path,
+            kind.into(),
+            course.as_deref(),
+            output.as_deref(),
+            out,
+        )?,
     };
     emit(out, &message)
 }
 
+/// Runs `f` on a course of the file, read without a lock; prints nothing of its own.
+fn read(
+    path: &Path,
+    course: Option<&str>,
+    f: impl FnOnce(&crate::model::Course) -> Result<(), Error>,
+) -> Result<String, Error> {
+    let book = store::load(path)?;
+    f(&book.courses[resolve_course(&book, course)?])?;
+    Ok(String::new())
+}
+
 fn course_command(
-    path: &std::path::Path,
+    path: &Path,
     cmd: CourseCmd,
     out: &mut dyn std::io::Write,
-) -> Result<String, Failure> {
+) -> Result<String, Error> {
     match cmd {
         CourseCmd::List => {
             list_courses(&store::load(path)?, out)?;
             Ok(String::new())
         }
         CourseCmd::Add { name } => write(path, "course add", |ed| {
-            add_course(ed, crate::model::Course::new(name, Utc::now()))?;
-            let name = &ed.book.courses[ed.book.courses.len() - 1].name;
+            let course = crate::model::Course::new(name, Utc::now());
+            ed.execute(ed.book().add_course(course), Utc::now())?;
+            let book = ed.book();
+            let name = &book.courses[book.courses.len() - 1].name;
             Ok(format!(
                 "Added course {}; commands now use it by default\n",
                 quote(name)
             ))
         }),
         CourseCmd::Letters { a, b, c, d, course } => write(path, "course letters", |ed| {
-            let course = resolve_course(&ed.book, course.as_deref())?;
+            let course = resolve_course(ed.book(), course.as_deref())?;
             let thresholds = crate::model::Thresholds {
                 a: parse_number("A", &a)?,
                 b: parse_number("B", &b)?,
                 c: parse_number("C", &c)?,
                 d: parse_number("D", &d)?,
             };
-            ed.execute(Command::SetThresholds { course, thresholds }, Utc::now())?;
+            let cmd = Command::SetThresholds { course, thresholds };
+            ed.execute(ed.book().in_course(course, cmd), Utc::now())?;
             let t = thresholds;
             Ok(format!(
                 "Letters of {}: A from {}, B from {}, C from {}, D from {}, F below\n",
-                quote(&ed.book.courses[course].name),
+                quote(&ed.book().courses[course].name),
                 fmt_num(t.a),
                 fmt_num(t.b),
                 fmt_num(t.c),
@@ -362,21 +292,21 @@ fn course_command(
             ))
         }),
         CourseCmd::Rename { old, new } => write(path, "course rename", |ed| {
-            let course = resolve_course(&ed.book, Some(&old))?;
-            let before = ed.book.courses[course].name.clone();
+            let course = resolve_course(ed.book(), Some(&old))?;
+            let before = ed.book().courses[course].name.clone();
             ed.execute(Command::RenameCourse { course, name: new }, Utc::now())?;
             Ok(format!(
                 "Renamed course {} to {}\n",
                 quote(&before),
-                quote(&ed.book.courses[course].name)
+                quote(&ed.book().courses[course].name)
             ))
         }),
         CourseCmd::Delete { name, yes } => write(path, "course delete", |ed| {
-            let index = resolve_course(&ed.book, Some(&name))?;
-            let c = &ed.book.courses[index];
+            let index = resolve_course(ed.book(), Some(&name))?;
+            let c = &ed.book().courses[index];
             let (name, students) = (c.name.clone(), c.students.len());
             if !yes {
-                return Err(Failure(format!(
+                return Err(Error::Refused(format!(
                     "deleting {} removes all its students and grades; add --yes to confirm",
                     quote(&name)
                 )));
@@ -391,32 +321,38 @@ fn course_command(
     }
 }
 
-fn add_assessment(
-    path: &std::path::Path,
-    name: String,
-    weight: &str,
-    max_points: &str,
-    course: Option<&str>,
-) -> Result<String, Failure> {
-    write(path, "assessment add", |ed| {
-        let weight = parse_number("weight", weight)?;
-        let max_points = parse_number("max points", max_points)?;
-        let c = resolve_course(&ed.book, course)?;
-        let index = ed.book.courses[c].assessments.len();
-        let assessment = crate::model::Assessment {
+fn assessment_command(
+    path: &Path,
+    cmd: AssessmentCmd,
+    out: &mut dyn std::io::Write,
+) -> Result<String, Error> {
+    let (name, weight, max_points, course) = match cmd {
+        AssessmentCmd::List { course } => {
+            return read(path, course.as_deref(), |c| list_assessments(c, out));
+        }
+        AssessmentCmd::Add {
             name,
             weight,
             max_points,
+            course,
+        } => (name, weight, max_points, course),
+    };
+    write(path, "assessment add", |ed| {
+        let assessment = crate::model::Assessment {
+            name,
+            weight: parse_number("weight", &weight)?,
+            max_points: parse_number("max points", &max_points)?,
         };
+        let c = resolve_course(ed.book(), course.as_deref())?;
+        let index = ed.book().courses[c].assessments.len();
         let cmd = Command::InsertAssessment {
             course: c,
             index,
             assessment,
             grades: Vec::new(),
         };
-        ed.execute(cmd, Utc::now())?;
-        ed.book.current = Some(c);
-        let course = &ed.book.courses[c];
+        ed.execute(ed.book().in_course(c, cmd), Utc::now())?;
+        let course = &ed.book().courses[c];
         let a = &course.assessments[index];
         Ok(format!(
             "Added assessment {} to {} (weight {}, {} points)\n",
@@ -429,27 +365,24 @@ fn add_assessment(
 }
 
 fn grade(
-    path: &std::path::Path,
+    path: &Path,
     student: &str,
     points: &str,
     assessment: Option<&str>,
     course: Option<&str>,
-) -> Result<String, Failure> {
+) -> Result<String, Error> {
     write(path, "grade", |ed| {
         let points = parse_number("points", points)?;
-        let c = resolve_course(&ed.book, course)?;
-        let cmd = grade_command(&ed.book, c, student, points, assessment)?;
-        // A grade command ends by setting the grade, after creating what it needs.
-        let &Command::SetGrade(entry) = last_of(&cmd) else {
-            return Err(Failure("the grade could not be entered".into()));
-        };
-        let old = ed.book.courses[c]
+        let c = resolve_course(ed.book(), course)?;
+        let (cmd, entry) = ed
+            .book()
+            .grade_by_name(c, student, Some(points), assessment)?;
+        let old = ed.book().courses[c]
             .students
             .get(entry.student)
             .and_then(|s| s.grades[entry.assessment]);
-        ed.execute(cmd, Utc::now())?;
-        ed.book.current = Some(c);
-        let course = &ed.book.courses[c];
+        ed.execute(ed.book().in_course(c, cmd), Utc::now())?;
+        let course = &ed.book().courses[c];
         let (s, a) = (
             &course.students[entry.student],
             &course.assessments[entry.assessment],
@@ -466,43 +399,21 @@ fn grade(
     })
 }
 
-/// The last command of a batch, or the command itself.
-fn last_of(cmd: &Command) -> &Command {
-    match cmd {
-        Command::Batch(cmds) => cmds.last().map_or(cmd, last_of),
-        other => other,
-    }
-}
-
-/// Adds a course after the others and makes it the one last used.
-fn add_course(ed: &mut Editor, course: crate::model::Course) -> Result<(), Failure> {
-    let index = ed.book.courses.len();
-    ed.execute(
-        Command::InsertCourse {
-            index,
-            course: Box::new(course),
-        },
-        Utc::now(),
-    )?;
-    ed.book.current = Some(index);
-    Ok(())
-}
-
 /// Opens the file as its one writer, makes a change, and saves before returning what the
 /// change says about itself.
 fn write(
-    path: &std::path::Path,
+    path: &Path,
     who: &str,
-    change: impl FnOnce(&mut Editor) -> Result<String, Failure>,
-) -> Result<String, Failure> {
+    change: impl FnOnce(&mut Editor) -> Result<String, Error>,
+) -> Result<String, Error> {
     let (store, book) = Store::open(path, who)?;
     let mut editor = Editor::new(book?);
     let message = change(&mut editor)?;
-    store.save(&editor.book)?;
+    store.save(editor.book())?;
     Ok(message)
 }
 
-fn parse_number(what: &str, text: &str) -> Result<f64, Failure> {
+fn parse_number(what: &str, text: &str) -> Result<f64, Error> {
     Ok(crate::model::parse_number(what, text)?)
 }
 
@@ -523,70 +434,7 @@ pub fn resolve_course(book: &Gradebook, name: Option<&str>) -> Result<usize, Mod
     }
 }
 
-/// The change that gives `student` `points` in an assessment of course `c`, adding the
-/// student, and the default assessment in a course without one, as needed.
-pub fn grade_command(
-    book: &Gradebook,
-    c: usize,
-    student: &str,
-    points: f64,
-    assessment: Option<&str>,
-) -> Result<Command, ModelError> {
-    let course = &book.courses[c];
-    let mut cmds = Vec::new();
-    let a = match (assessment, course.assessments.len()) {
-        (Some(name), _) => course
-            .find_assessment(name)
-            .ok_or_else(|| ModelError::UnknownAssessment(name.to_string()))?,
-        (None, 0) => {
-            cmds.push(Command::InsertAssessment {
-                course: c,
-                index: 0,
-                assessment: crate::model::Assessment::named(DEFAULT_ASSESSMENT),
-                grades: Vec::new(),
-            });
-            0
-        }
-        (None, 1) => 0,
-        (None, _) => {
-            let names: Vec<&str> = course.assessments.iter().map(|a| a.name.as_str()).collect();
-            return Err(ModelError::invalid(format!(
-                "the course has several assessments ({}): choose one with --assessment",
-                names.join(", ")
-            )));
-        }
-    };
-    let s = match course.find_student(student) {
-        Some(s) => s,
-        None => {
-            let index = course.students.len();
-            let student = Student {
-                name: student.to_string(),
-                grades: Vec::new(),
-            };
-            let students = vec![student];
-            cmds.push(Command::InsertStudents {
-                course: c,
-                index,
-                students,
-            });
-            index
-        }
-    };
-    cmds.push(Command::SetGrade(GradeEntry {
-        course: c,
-        student: s,
-        assessment: a,
-        points: Some(points),
-    }));
-    Ok(if cmds.len() == 1 {
-        cmds.remove(0)
-    } else {
-        Command::Batch(cmds)
-    })
-}
-
-fn list_courses(book: &Gradebook, out: &mut dyn std::io::Write) -> Result<(), Failure> {
+fn list_courses(book: &Gradebook, out: &mut dyn std::io::Write) -> Result<(), Error> {
     let current = book.current_course();
     let rows: Vec<Vec<String>> = book
         .courses
@@ -594,11 +442,7 @@ fn list_courses(book: &Gradebook, out: &mut dyn std::io::Write) -> Result<(), Fa
         .enumerate()
         .map(|(i, c)| {
             vec![
-                if Some(i) == current {
-                    "*".into()
-                } else {
-                    " ".into()
-                },
+                if Some(i) == current { "*" } else { " " }.into(),
                 c.name.clone(),
                 text::count(c.students.len(), "student"),
                 text::count(c.assessments.len(), "assessment"),
@@ -621,7 +465,7 @@ fn list_courses(book: &Gradebook, out: &mut dyn std::io::Write) -> Result<(), Fa
 fn list_assessments(
     course: &crate::model::Course,
     out: &mut dyn std::io::Write,
-) -> Result<(), Failure> {
+) -> Result<(), Error> {
     if course.assessments.is_empty() {
         return emit(
             out,
@@ -631,13 +475,7 @@ fn list_assessments(
     let rows: Vec<Vec<String>> = course
         .assessments
         .iter()
-        .map(|a| {
-            vec![
-                a.name.clone(),
-                format!("{}", a.weight),
-                format!("{}", a.max_points),
-            ]
-        })
+        .map(|a| vec![a.name.clone(), fmt_num(a.weight), fmt_num(a.max_points)])
         .collect();
     emit(
         out,
@@ -650,7 +488,6 @@ fn list_assessments(
 }
 
 /// Writes to stdout, turning a closed pipe into a quiet failure.
-pub fn emit(out: &mut dyn std::io::Write, s: &str) -> Result<(), Failure> {
-    out.write_all(s.as_bytes())
-        .map_err(|e| Failure(format!("cannot write the output: {e}")))
+pub fn emit(out: &mut dyn std::io::Write, s: &str) -> Result<(), Error> {
+    out.write_all(s.as_bytes()).map_err(Error::Output)
 }

@@ -5,15 +5,34 @@ use std::path::Path;
 use chrono::{SecondsFormat, Utc};
 use serde::Serialize;
 
-use super::{Failure, emit};
-use crate::model::{Course, check_hours, parse_number};
+use super::{emit, resolve_course, write};
+use crate::error::Error;
+use crate::model::{Command, Course, check_hours, parse_number};
 use crate::predictor::{self, Prediction, TrainedModel};
-use crate::text::table;
+use crate::store;
+use crate::text::{quote, table};
 
-/// Fits the model of `course` on its observations.
-pub fn train(course: &Course) -> Result<TrainedModel, Failure> {
-    predictor::fit(course.study.hours(), course.study.scores(), Utc::now())
-        .map_err(|e| Failure(format!("cannot train: {e}")))
+/// Fits the model of a course on its observations and stores it; what it found.
+pub fn train(path: &Path, course: Option<&str>) -> Result<String, Error> {
+    write(path, "train", |ed| {
+        let c = resolve_course(ed.book(), course)?;
+        let model = fit(&ed.book().courses[c])?;
+        let summary = summary(&model);
+        let cmd = Command::SetModel {
+            course: c,
+            model: Some(Box::new(model)),
+        };
+        ed.execute(ed.book().in_course(c, cmd), Utc::now())?;
+        Ok(summary)
+    })
+}
+
+fn fit(course: &Course) -> Result<TrainedModel, Error> {
+    Ok(predictor::fit(
+        course.study.hours(),
+        course.study.scores(),
+        Utc::now(),
+    )?)
 }
 
 /// What training found, in two lines.
@@ -31,11 +50,11 @@ pub fn summary(m: &TrainedModel) -> String {
 }
 
 /// The trained model of `course`, or the reason there is none.
-fn model_of(course: &Course) -> Result<&TrainedModel, Failure> {
+fn model_of(course: &Course) -> Result<&TrainedModel, Error> {
     course.model.as_ref().ok_or_else(|| {
-        Failure(format!(
+        Error::Refused(format!(
             "{} has no trained model yet: run `gradebook train` first",
-            crate::text::quote(&course.name)
+            quote(&course.name)
         ))
     })
 }
@@ -74,7 +93,7 @@ pub fn print(
     hours: &[String],
     json: bool,
     out: &mut dyn std::io::Write,
-) -> Result<(), Failure> {
+) -> Result<(), Error> {
     let model = model_of(course)?;
     let hours = hours
         .iter()
@@ -112,7 +131,7 @@ pub fn print(
                 })
                 .collect(),
         };
-        let text = serde_json::to_string_pretty(&doc).map_err(|e| Failure(e.to_string()))?;
+        let text = serde_json::to_string_pretty(&doc).map_err(crate::interop::FileError::from)?;
         return emit(out, &format!("{text}\n"));
     }
     emit(out, &text_table(model, &predictions, stale))
@@ -150,18 +169,26 @@ fn text_table(model: &TrainedModel, predictions: &[Prediction], stale: bool) -> 
     text
 }
 
-/// Writes the chart of `course`; an untrained course is drawn with a line fitted now.
-pub fn plot(course: &Course, path: &Path) -> Result<(), Failure> {
-    crate::plot::Format::of(path).map_err(Failure)?;
+/// Writes the chart of a course, never over the data file or its lock; an untrained
+/// course is drawn with a line fitted now.
+pub fn plot(path: &Path, output: &Path, course: Option<&str>) -> Result<String, Error> {
+    store::check_output(path, output)?;
+    let format = crate::plot::Format::of(output)?;
+    let book = store::load(path)?;
+    let course = &book.courses[resolve_course(&book, course)?];
     let fitted;
     let model = match &course.model {
         Some(m) => m,
         None => {
-            fitted = train(course)?;
+            fitted = fit(course)?;
             &fitted
         }
     };
-    let format = crate::plot::Format::of(path).map_err(Failure)?;
-    let bytes = crate::plot::render(course, model, format).map_err(Failure)?;
-    crate::interop::files::write_output(path, &bytes).map_err(Failure)
+    let bytes = crate::plot::render(course, model, format)?;
+    crate::interop::files::write_output(output, &bytes)?;
+    Ok(format!(
+        "Wrote the chart of {} to {}\n",
+        quote(&course.name),
+        output.display()
+    ))
 }

@@ -4,7 +4,8 @@ use chrono::SecondsFormat;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::{Failure, emit};
+use super::emit;
+use crate::error::Error;
 use crate::model::Course;
 use crate::stats::Report;
 use crate::text::{local_time, one_decimal, table};
@@ -47,7 +48,7 @@ struct TopJson<'a> {
 }
 
 /// Prints the report of `course`.
-pub fn print(course: &Course, json: bool, out: &mut dyn std::io::Write) -> Result<(), Failure> {
+pub fn print(course: &Course, json: bool, out: &mut dyn std::io::Write) -> Result<(), Error> {
     let report = Report::of(course);
     let text = if json {
         to_json(course, &report)?
@@ -57,7 +58,7 @@ pub fn print(course: &Course, json: bool, out: &mut dyn std::io::Write) -> Resul
     emit(out, &text)
 }
 
-fn to_json(course: &Course, r: &Report) -> Result<String, Failure> {
+fn to_json(course: &Course, r: &Report) -> Result<String, Error> {
     let students = course
         .students
         .iter()
@@ -101,7 +102,7 @@ fn to_json(course: &Course, r: &Report) -> Result<String, Failure> {
             })
             .collect(),
     };
-    let mut text = serde_json::to_string_pretty(&doc).map_err(|e| Failure(e.to_string()))?;
+    let mut text = serde_json::to_string_pretty(&doc).map_err(crate::interop::FileError::from)?;
     text.push('\n');
     Ok(text)
 }

@@ -1,9 +1,14 @@
 //! Reading files to import and writing exports, for the commands and the TUI alike.
 
-use std::path::Path;
+use std::io::Read;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
 
 use super::{ImportError, csv_grades, csv_study, json};
+use crate::error::ModelError;
 use crate::model::{Command, Gradebook};
+use crate::store::paths;
+use crate::text::count;
 
 /// What is imported or exported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,17 +21,66 @@ pub enum Kind {
     Json,
 }
 
+/// Why a file could not be imported or exported.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{} is larger than 256 MiB", path.display())]
+    TooLarge { path: PathBuf },
+    #[error("{} is {what}, not a file", path.display())]
+    NotAFile { path: PathBuf, what: &'static str },
+    #[error("cannot export: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("cannot export: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    #[error(transparent)]
+    Model(#[from] ModelError),
+}
+
 /// Largest file an import reads.
 const MAX_INPUT: u64 = 256 << 20;
 
-/// Reads a file to import, refusing huge ones before reading them.
-pub fn read_input(file: &Path) -> Result<Vec<u8>, String> {
-    let fail = |e: std::io::Error| format!("cannot read {}: {e}", file.display());
-    let len = std::fs::metadata(file).map_err(fail)?.len();
-    if len > MAX_INPUT {
-        return Err(format!("{} is larger than 256 MiB", file.display()));
+/// Reads a file to import, refusing huge ones, and anything but a regular file (a FIFO
+/// would block), before reading them.
+pub fn read_input(file: &Path) -> Result<Vec<u8>, FileError> {
+    let fail = |source| FileError::Read {
+        path: file.to_path_buf(),
+        source,
+    };
+    let opened = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .open(file)
+        .map_err(fail)?;
+    let meta = opened.metadata().map_err(fail)?;
+    if let Some(what) = paths::not_a_file(&meta) {
+        return Err(FileError::NotAFile {
+            path: file.to_path_buf(),
+            what,
+        });
     }
-    std::fs::read(file).map_err(fail)
+    if meta.len() > MAX_INPUT {
+        return Err(FileError::TooLarge {
+            path: file.to_path_buf(),
+        });
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    opened
+        .take(MAX_INPUT)
+        .read_to_end(&mut bytes)
+        .map_err(fail)?;
+    Ok(bytes)
 }
 
 /// Checks the whole input and returns the one change that imports it into course `c`
@@ -36,61 +90,70 @@ pub fn plan_import(
     kind: Kind,
     bytes: &[u8],
     c: usize,
-) -> Result<(Command, String), String> {
-    let refused = |e: ImportError| e.to_string();
-    let course = || {
-        book.courses
-            .get(c)
-            .ok_or(crate::error::ModelError::NoCourse.to_string())
-    };
+) -> Result<(Command, String), FileError> {
+    let course = || book.courses.get(c).ok_or(ModelError::NoCourse);
     Ok(match kind {
         Kind::Json => {
-            let (cmd, n) = json::import(book, bytes).map_err(refused)?;
-            (
-                cmd,
-                format!("Imported {n} course{}", if n == 1 { "" } else { "s" }),
-            )
+            let (cmd, n) = json::import(book, bytes)?;
+            (cmd, format!("Imported {}", count(n, "course")))
         }
         Kind::Grades => {
-            let (cmd, s) = csv_grades::import(course()?, c, bytes).map_err(refused)?;
+            let (cmd, s) = csv_grades::import(course()?, c, bytes)?;
             let message = format!(
-                "Imported {} grades: {} new students, {} updated, {} new assessments",
-                s.grades, s.new_students, s.updated_students, s.new_assessments
+                "Imported {}: {}, {} updated, {}",
+                count(s.grades, "grade"),
+                count(s.new_students, "new student"),
+                s.updated_students,
+                count(s.new_assessments, "new assessment"),
             );
             (cmd, message)
         }
         Kind::Study => {
-            let (cmd, n) = csv_study::import(course()?, c, bytes).map_err(refused)?;
-            (cmd, format!("Imported {n} observations"))
+            let (cmd, n) = csv_study::import(course()?, c, bytes)?;
+            (cmd, format!("Imported {}", count(n, "observation")))
         }
     })
 }
 
 /// The export of `kind` for course `c` (ignored for JSON) as text.
-pub fn export(book: &Gradebook, kind: Kind, c: usize) -> Result<String, String> {
-    let course = || {
-        book.courses
-            .get(c)
-            .ok_or(crate::error::ModelError::NoCourse.to_string())
-    };
-    let fail = |e: &dyn std::fmt::Display| format!("cannot export: {e}");
-    match kind {
-        Kind::Json => json::export(book).map_err(|e| fail(&e)),
-        Kind::Grades => csv_grades::export(course()?).map_err(|e| fail(&e)),
-        Kind::Study => csv_study::export(course()?).map_err(|e| fail(&e)),
+pub fn export(book: &Gradebook, kind: Kind, c: usize) -> Result<String, FileError> {
+    let course = || book.courses.get(c).ok_or(ModelError::NoCourse);
+    Ok(match kind {
+        Kind::Json => json::export(book)?,
+        Kind::Grades => csv_grades::export(course()?)?,
+        Kind::Study => csv_study::export(course()?)?,
+    })
+}
+
+/// What an export of `kind` for course `c` holds, in words ("the grades of 5 students").
+pub fn contents(book: &Gradebook, kind: Kind, c: usize) -> String {
+    match (kind, book.courses.get(c)) {
+        (Kind::Json, _) => count(book.courses.len(), "course"),
+        (Kind::Grades, Some(course)) => {
+            format!("the grades of {}", count(course.students.len(), "student"))
+        }
+        (Kind::Study, Some(course)) => count(course.study.len(), "observation"),
+        (_, None) => "nothing".into(),
     }
 }
 
-/// Writes an export file atomically, so that a crash never leaves half of it.
-pub fn write_output(file: &Path, bytes: impl AsRef<[u8]>) -> Result<(), String> {
-    let fail = |e: std::io::Error| format!("cannot write {}: {e}", file.display());
-    let file = crate::store::paths::resolve(file).map_err(fail)?;
-    if let Some(what) = std::fs::metadata(&file)
+/// Writes an export file atomically, so that a crash never leaves half of it, through a
+/// symlink to its target.
+pub fn write_output(file: &Path, bytes: impl AsRef<[u8]>) -> Result<(), FileError> {
+    let fail = |source| FileError::Write {
+        path: file.to_path_buf(),
+        source,
+    };
+    let target = paths::resolve(file).map_err(fail)?;
+    if let Some(what) = std::fs::metadata(&target)
         .ok()
         .as_ref()
-        .and_then(crate::store::paths::not_a_file)
+        .and_then(paths::not_a_file)
     {
-        return Err(format!("cannot write {}: it is {what}", file.display()));
+        return Err(FileError::NotAFile {
+            path: file.to_path_buf(),
+            what,
+        });
     }
-    crate::store::atomic::write_atomic(&file, bytes.as_ref(), &mut |_| Ok(())).map_err(fail)
+    crate::store::atomic::write_atomic(&target, bytes.as_ref(), &mut |_| Ok(())).map_err(fail)
 }

@@ -161,7 +161,7 @@ pub fn import(book: &Gradebook, bytes: &[u8]) -> Result<(Command, usize), Import
     let mut cmds = Vec::new();
     for (i, cj) in doc.courses.into_iter().enumerate() {
         let course = to_course(cj)
-            .map_err(|m| ImportError::one(None, None, format!("course {}: {m}", i + 1)))?;
+            .map_err(|m| ImportError::one(None, None, format!("course {}: {}", i + 1, m.0)))?;
         if !taken.insert(name_key(&course.name)) {
             return Err(ImportError::one(
                 None,
@@ -193,7 +193,10 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-fn to_course(cj: CourseJson) -> Result<Course, String> {
+/// What is wrong with a course of the file.
+struct Wrong(String);
+
+fn to_course(cj: CourseJson) -> Result<Course, Wrong> {
     let mut students = Vec::with_capacity(cj.students.len());
     for sj in cj.students {
         let mut grades = vec![None; cj.assessments.len()];
@@ -203,18 +206,18 @@ fn to_course(cj: CourseJson) -> Result<Course, String> {
                 .iter()
                 .position(|a| &a.name == name)
                 .ok_or_else(|| {
-                    format!(
+                    Wrong(format!(
                         "{} has a grade in {}, which is not an assessment",
                         quote(&sj.name),
                         quote(name)
-                    )
+                    ))
                 })?;
             let points = value.as_f64().ok_or_else(|| {
-                format!(
+                Wrong(format!(
                     "{}'s grade in {} is not a number",
                     quote(&sj.name),
                     quote(name)
-                )
+                ))
             })?;
             grades[a] = Some(points);
         }

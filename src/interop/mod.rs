@@ -7,6 +7,8 @@ pub mod csv_study;
 pub mod files;
 pub mod json;
 
+pub use files::FileError;
+
 use std::fmt;
 
 /// At most this many problems are reported for one file.
@@ -71,6 +73,8 @@ impl fmt::Display for ImportError {
         Ok(())
     }
 }
+
+impl std::error::Error for ImportError {}
 
 /// Collects problems up to [`MAX_ERRORS`].
 #[derive(Debug, Default)]

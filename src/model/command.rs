@@ -171,170 +171,29 @@ impl Gradebook {
 
     fn apply_structure(&mut self, cmd: Command, now: DateTime<Utc>) -> Result<Command, ModelError> {
         use Command::*;
-        Ok(match cmd {
-            InsertCourse { index, course } => self.insert_course(index, *course)?,
-            RemoveCourse { index } => self.remove_course(index)?,
+        match cmd {
+            InsertCourse { index, course } => self.insert_course(index, *course),
+            RemoveCourse { index } => self.remove_course(index),
             RenameCourse { course, name } => {
                 let name = check_name("course", &name)?;
                 self.check_unique_course(&name, Some(course))?;
                 let c = self.course_mut(course)?;
                 let old = std::mem::replace(&mut c.name, name);
-                RenameCourse { course, name: old }
+                Ok(RenameCourse { course, name: old })
             }
             SelectCourse { course } => {
                 if let Some(i) = course {
                     self.course_ref(i)?;
                 }
                 let old = std::mem::replace(&mut self.current, course);
-                SelectCourse { course: old }
+                Ok(SelectCourse { course: old })
             }
-            RenameStudent {
-                course,
-                student,
-                name,
-            } => {
-                let c = self.course_mut(course)?;
-                let name = check_name("student", &name)?;
-                c.check_unique_student(&name, Some(student))?;
-                let s = c
-                    .students
-                    .get_mut(student)
-                    .ok_or(ModelError::Gone("student"))?;
-                let old = std::mem::replace(&mut s.name, name);
-                RenameStudent {
-                    course,
-                    student,
-                    name: old,
-                }
+            Batch(cmds) => Ok(Batch(self.apply_all(cmds, now)?)),
+            inside => {
+                let c = inside.touched_course().ok_or(ModelError::Gone("course"))?;
+                self.course_mut(c)?.apply(c, inside)
             }
-            InsertAssessment {
-                course,
-                index,
-                assessment,
-                grades,
-            } => {
-                self.course_mut(course)?
-                    .insert_assessment(index, assessment, grades)?;
-                RemoveAssessment { course, index }
-            }
-            RemoveAssessment { course, index } => {
-                let c = self.course_mut(course)?;
-                if index >= c.assessments.len() {
-                    return Err(ModelError::Gone("assessment"));
-                }
-                let assessment = c.assessments.remove(index);
-                let grades = c
-                    .students
-                    .iter_mut()
-                    .map(|s| s.grades.remove(index))
-                    .collect();
-                InsertAssessment {
-                    course,
-                    index,
-                    assessment,
-                    grades,
-                }
-            }
-            EditAssessment {
-                course,
-                index,
-                assessment,
-            } => {
-                let c = self.course_mut(course)?;
-                let old = c.edit_assessment(index, assessment)?;
-                EditAssessment {
-                    course,
-                    index,
-                    assessment: old,
-                }
-            }
-            SetGrade(entry) => SetGrade(self.course_mut(entry.course)?.set_grade(entry)?),
-            SetThresholds { course, thresholds } => {
-                check_thresholds(&thresholds)?;
-                let c = self.course_mut(course)?;
-                let old = std::mem::replace(&mut c.thresholds, thresholds);
-                SetThresholds {
-                    course,
-                    thresholds: old,
-                }
-            }
-            SetModel { course, model } => {
-                let c = self.course_mut(course)?;
-                if let Some(m) = &model {
-                    super::validate::check_model(m, &c.study)?;
-                }
-                let old = std::mem::replace(&mut c.model, model.map(|m| *m));
-                SetModel {
-                    course,
-                    model: old.map(Box::new),
-                }
-            }
-            InsertStudents {
-                course,
-                index,
-                students,
-            } => {
-                let count = students.len();
-                self.course_mut(course)?.insert_students(index, students)?;
-                RemoveStudents {
-                    course,
-                    index,
-                    count,
-                }
-            }
-            RemoveStudents {
-                course,
-                index,
-                count,
-            } => {
-                let c = self.course_mut(course)?;
-                let end = index.checked_add(count).filter(|&e| e <= c.students.len());
-                let end = end.ok_or(ModelError::Gone("student"))?;
-                let students = c.students.drain(index..end).collect();
-                InsertStudents {
-                    course,
-                    index,
-                    students,
-                }
-            }
-            InsertObservations {
-                course,
-                index,
-                observations,
-            } => {
-                let c = self.course_mut(course)?;
-                if index > c.study.len() {
-                    return Err(ModelError::Gone("observation"));
-                }
-                let observations = observations
-                    .into_iter()
-                    .map(check_observation)
-                    .collect::<Result<Vec<_>, _>>()?;
-                let count = observations.len();
-                c.study.insert_many(index, observations);
-                RemoveObservations {
-                    course,
-                    index,
-                    count,
-                }
-            }
-            RemoveObservations {
-                course,
-                index,
-                count,
-            } => {
-                let c = self.course_mut(course)?;
-                let end = index.checked_add(count).filter(|&e| e <= c.study.len());
-                let end = end.ok_or(ModelError::Gone("observation"))?;
-                let observations = c.study.remove_many(index, end);
-                InsertObservations {
-                    course,
-                    index,
-                    observations,
-                }
-            }
-            Batch(cmds) => Batch(self.apply_all(cmds, now)?),
-        })
+        }
     }
 
     /// Applies commands in order; on the first error undoes those already made.
@@ -474,6 +333,161 @@ fn check_thresholds(t: &Thresholds) -> Result<(), ModelError> {
 }
 
 impl Course {
+    /// Makes a change inside this course (number `c` of the gradebook); returns its inverse.
+    fn apply(&mut self, c: usize, cmd: Command) -> Result<Command, ModelError> {
+        use Command::*;
+        Ok(match cmd {
+            RenameStudent { student, name, .. } => RenameStudent {
+                course: c,
+                student,
+                name: self.rename_student(student, name)?,
+            },
+            InsertStudents {
+                index, students, ..
+            } => {
+                let count = students.len();
+                self.insert_students(index, students)?;
+                RemoveStudents {
+                    course: c,
+                    index,
+                    count,
+                }
+            }
+            RemoveStudents { index, count, .. } => InsertStudents {
+                course: c,
+                index,
+                students: self.remove_students(index, count)?,
+            },
+            InsertAssessment {
+                index,
+                assessment,
+                grades,
+                ..
+            } => {
+                self.insert_assessment(index, assessment, grades)?;
+                RemoveAssessment { course: c, index }
+            }
+            RemoveAssessment { index, .. } => {
+                let (assessment, grades) = self.remove_assessment(index)?;
+                InsertAssessment {
+                    course: c,
+                    index,
+                    assessment,
+                    grades,
+                }
+            }
+            EditAssessment {
+                index, assessment, ..
+            } => EditAssessment {
+                course: c,
+                index,
+                assessment: self.edit_assessment(index, assessment)?,
+            },
+            SetGrade(entry) => SetGrade(self.set_grade(entry)?),
+            SetThresholds { thresholds, .. } => {
+                check_thresholds(&thresholds)?;
+                SetThresholds {
+                    course: c,
+                    thresholds: std::mem::replace(&mut self.thresholds, thresholds),
+                }
+            }
+            InsertObservations {
+                index,
+                observations,
+                ..
+            } => {
+                let count = self.insert_observations(index, observations)?;
+                RemoveObservations {
+                    course: c,
+                    index,
+                    count,
+                }
+            }
+            RemoveObservations { index, count, .. } => InsertObservations {
+                course: c,
+                index,
+                observations: self.remove_observations(index, count)?,
+            },
+            SetModel { model, .. } => {
+                if let Some(m) = &model {
+                    super::validate::check_model(m, &self.study)?;
+                }
+                let old = std::mem::replace(&mut self.model, model.map(|m| *m));
+                SetModel {
+                    course: c,
+                    model: old.map(Box::new),
+                }
+            }
+            // Changes of the gradebook itself are made by the gradebook.
+            _ => {
+                return Err(ModelError::invalid(
+                    "that change is not made inside a course",
+                ));
+            }
+        })
+    }
+
+    fn rename_student(&mut self, student: usize, name: String) -> Result<String, ModelError> {
+        let name = check_name("student", &name)?;
+        self.check_unique_student(&name, Some(student))?;
+        let s = self
+            .students
+            .get_mut(student)
+            .ok_or(ModelError::Gone("student"))?;
+        Ok(std::mem::replace(&mut s.name, name))
+    }
+
+    fn remove_students(&mut self, index: usize, count: usize) -> Result<Vec<Student>, ModelError> {
+        let end = index
+            .checked_add(count)
+            .filter(|&e| e <= self.students.len());
+        let end = end.ok_or(ModelError::Gone("student"))?;
+        Ok(self.students.drain(index..end).collect())
+    }
+
+    fn remove_assessment(
+        &mut self,
+        index: usize,
+    ) -> Result<(Assessment, Vec<Option<f64>>), ModelError> {
+        if index >= self.assessments.len() {
+            return Err(ModelError::Gone("assessment"));
+        }
+        let assessment = self.assessments.remove(index);
+        let grades = self
+            .students
+            .iter_mut()
+            .map(|s| s.grades.remove(index))
+            .collect();
+        Ok((assessment, grades))
+    }
+
+    fn insert_observations(
+        &mut self,
+        index: usize,
+        observations: Vec<Observation>,
+    ) -> Result<usize, ModelError> {
+        if index > self.study.len() {
+            return Err(ModelError::Gone("observation"));
+        }
+        let observations = observations
+            .into_iter()
+            .map(check_observation)
+            .collect::<Result<Vec<_>, _>>()?;
+        let count = observations.len();
+        self.study.insert_many(index, observations);
+        Ok(count)
+    }
+
+    fn remove_observations(
+        &mut self,
+        index: usize,
+        count: usize,
+    ) -> Result<Vec<Observation>, ModelError> {
+        let end = index.checked_add(count).filter(|&e| e <= self.study.len());
+        let end = end.ok_or(ModelError::Gone("observation"))?;
+        Ok(self.study.remove_many(index, end))
+    }
+
     fn check_unique_student(&self, name: &str, except: Option<usize>) -> Result<(), ModelError> {
         match self.find_student(name) {
             Some(i) if Some(i) != except => Err(ModelError::Duplicate {

@@ -5,11 +5,12 @@
 
 mod command;
 mod history;
+mod ops;
 mod study;
 mod validate;
 
 pub use command::{Command, GradeEntry};
-pub use history::Editor;
+pub use history::{Editor, Outcome, UNDO_LIMIT};
 pub use study::{ObservationRef, Study};
 pub use validate::{
     check_assessment_name, check_hours, check_name, check_points, check_positive, check_score,
@@ -263,6 +264,39 @@ impl Hasher for PassThrough {
     fn write_u64(&mut self, n: u64) {
         self.0 = n;
     }
+}
+
+/// A name as a search matches it: case folded and without accents, so that `chloe` finds
+/// Chloé and `muller` finds Müller.
+pub fn search_key(name: &str) -> String {
+    use caseless::Caseless;
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    let name = name.trim();
+    if name.is_ascii() {
+        return name.to_ascii_lowercase();
+    }
+    name.nfd()
+        .default_case_fold()
+        .nfd()
+        .filter(|&c| !is_combining_mark(c) && !validate::is_ignorable(c))
+        .collect()
+}
+
+/// Whether `name` contains `needle`, a [`search_key`]; no allocation for ASCII names, so
+/// filtering a large class keeps up with typing.
+pub fn name_matches(name: &str, needle: &str) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
+    if name.is_ascii() && needle.is_ascii() {
+        let (name, needle) = (name.as_bytes(), needle.as_bytes());
+        return needle.len() <= name.len()
+            && name
+                .windows(needle.len())
+                .any(|w| w.eq_ignore_ascii_case(needle));
+    }
+    search_key(name).contains(needle)
 }
 
 /// The key under which two names count as the same (see [`same_name`]).

@@ -3,8 +3,9 @@
 use crate::common;
 
 use chrono::Utc;
-use gradebook::cli::grade_command;
-use gradebook::model::{Assessment, Command, Course, Editor, GradeEntry, Gradebook, Student};
+use gradebook::model::{
+    Assessment, Command, Course, Editor, GradeEntry, Gradebook, Outcome, Student,
+};
 use gradebook::stats::Report;
 use proptest::prelude::*;
 
@@ -48,10 +49,13 @@ fn tutorial(extra: &[(&str, f64)]) -> Course {
         ("Eve", 78.0),
     ];
     for (name, points) in grades.iter().chain(extra) {
-        let cmd = grade_command(&ed.book, 0, name, *points, None).unwrap();
+        let (cmd, _) = ed
+            .book()
+            .grade_by_name(0, name, Some(*points), None)
+            .unwrap();
         ed.execute(cmd, now).unwrap();
     }
-    ed.book.courses.remove(0)
+    ed.into_book().courses.remove(0)
 }
 
 #[test]
@@ -188,7 +192,7 @@ fn bad_input_changes_nothing() {
         now,
     )
     .unwrap();
-    let before = ed.book.clone();
+    let before = ed.book().clone();
     let bad = [
         Command::RenameStudent {
             course: 0,
@@ -264,10 +268,10 @@ fn bad_input_changes_nothing() {
             ed.execute(cmd.clone(), Utc::now()).is_err(),
             "{cmd:?} should be refused"
         );
-        assert_eq!(ed.book, before, "{cmd:?} changed something");
+        assert_eq!(ed.book(), &before, "{cmd:?} changed something");
     }
     assert!(
-        !ed.redo().unwrap(),
+        ed.redo().unwrap().is_none(),
         "a refused change leaves nothing to redo"
     );
 }
@@ -284,11 +288,14 @@ fn names_are_trimmed_and_any_unicode() {
         now,
     )
     .unwrap();
-    assert_eq!(ed.book.courses[0].name, "日本語");
-    let cmd = grade_command(&ed.book, 0, "  Zoë 😀 ", 50.0, None).unwrap();
+    assert_eq!(ed.book().courses[0].name, "日本語");
+    let (cmd, _) = ed
+        .book()
+        .grade_by_name(0, "  Zoë 😀 ", Some(50.0), None)
+        .unwrap();
     ed.execute(cmd, now).unwrap();
-    assert_eq!(ed.book.courses[0].students[0].name, "Zoë 😀");
-    assert!(ed.book.courses[0].find_student("ZOË 😀").is_some());
+    assert_eq!(ed.book().courses[0].students[0].name, "Zoë 😀");
+    assert!(ed.book().courses[0].find_student("ZOË 😀").is_some());
 }
 
 proptest! {
@@ -304,23 +311,23 @@ proptest! {
         let mut ed = Editor::new(start.clone());
         let mut states = vec![start];
         for (cmd, t) in cmds.into_iter().zip(times) {
-            let before = ed.book.clone();
+            let before = ed.book().clone();
             match ed.execute(cmd, common::time(t, 0)) {
-                Ok(()) => states.push(ed.book.clone()),
-                Err(_) => prop_assert_eq!(&ed.book, &before),
+                Ok(Outcome::Changed) => states.push(ed.book().clone()),
+                Ok(Outcome::Unchanged) | Err(_) => prop_assert_eq!(ed.book(), &before),
             }
-            prop_assert!(ed.book.validate().is_ok());
+            prop_assert!(ed.book().validate().is_ok());
         }
         for expected in states.iter().rev().skip(1) {
-            prop_assert!(ed.undo().unwrap());
-            prop_assert_eq!(&ed.book, expected);
+            prop_assert!(ed.undo().unwrap().is_some());
+            prop_assert_eq!(ed.book(), expected);
         }
-        prop_assert!(!ed.undo().unwrap());
+        prop_assert!(ed.undo().unwrap().is_none());
         for expected in states.iter().skip(1) {
-            prop_assert!(ed.redo().unwrap());
-            prop_assert_eq!(&ed.book, expected);
+            prop_assert!(ed.redo().unwrap().is_some());
+            prop_assert_eq!(ed.book(), expected);
         }
-        prop_assert!(!ed.redo().unwrap());
+        prop_assert!(ed.redo().unwrap().is_none());
     }
 }
 

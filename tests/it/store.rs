@@ -344,7 +344,10 @@ fn file_and_directory_are_private() {
 #[test]
 fn over_long_varints_are_refused() {
     // An empty gradebook: no courses (0), no course last used (0).
-    assert_eq!(format::decode(&file_with_body(VERSION, &[0, 0])).unwrap(), Gradebook::default());
+    assert_eq!(
+        format::decode(&file_with_body(VERSION, &[0, 0])).unwrap(),
+        Gradebook::default()
+    );
     for body in [&[0x80, 0x00, 0x00][..], &[0x00, 0x01, 0x80, 0x00]] {
         let e = format::decode(&file_with_body(VERSION, body)).unwrap_err();
         assert!(e.to_string().contains("canonical"), "{body:?}: {e}");

@@ -1,0 +1,203 @@
+//! The teacher's data as the screens see it: the gradebook with its undo history, and
+//! what is derived from the course shown, kept up to date as it changes.
+
+use crate::error::ModelError;
+use crate::model::{Command, Course, Editor, GradeEntry, Gradebook, Outcome};
+use crate::stats::LiveStats;
+
+use super::session::Clock;
+
+/// What the last changes did, for the screens to follow.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Change {
+    /// One grade of the course shown, which had `old` before.
+    Grade {
+        student: usize,
+        assessment: usize,
+        old: Option<f64>,
+    },
+    /// Anything else in the data.
+    Other,
+    /// Another course is shown.
+    Course,
+}
+
+impl Change {
+    /// Two changes in a row, as one: the larger, and two grades as any other change.
+    fn and(self, next: Change) -> Change {
+        match (self, next) {
+            (Change::Course, _) | (_, Change::Course) => Change::Course,
+            _ => Change::Other,
+        }
+    }
+}
+
+/// The gradebook, its undo history, and the statistics of the course shown.
+pub struct Data {
+    editor: Editor,
+    /// Final grades and class statistics of the course shown, kept up to date.
+    pub stats: LiveStats,
+    /// Whether the course's model no longer matches its observations (checked once per
+    /// change, not per frame: it reads every observation).
+    stale: bool,
+    change: Option<Change>,
+    clock: Clock,
+}
+
+impl Data {
+    pub fn new(book: Gradebook, clock: Clock) -> Self {
+        let mut data = Self {
+            editor: Editor::new(book),
+            stats: LiveStats::default(),
+            stale: false,
+            change: None,
+            clock,
+        };
+        data.show_some_course();
+        data.refresh();
+        data.change = None;
+        data
+    }
+
+    pub fn book(&self) -> &Gradebook {
+        self.editor.book()
+    }
+
+    /// Index of the course shown: the one last used.
+    pub fn course_index(&self) -> Option<usize> {
+        self.book().current_course()
+    }
+
+    /// The course shown.
+    pub fn course(&self) -> Option<&Course> {
+        self.course_index().map(|c| &self.book().courses[c])
+    }
+
+    pub fn model_is_stale(&self) -> bool {
+        self.stale
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// Makes a change. A single grade of the course shown is followed incrementally;
+    /// anything else recomputes what is derived.
+    pub fn execute(&mut self, cmd: Command) -> Result<Outcome, ModelError> {
+        let label = cmd.summary(self.book());
+        self.execute_as(cmd, label)
+    }
+
+    /// [`Data::execute`] with the change's own words.
+    pub fn execute_as(&mut self, cmd: Command, label: String) -> Result<Outcome, ModelError> {
+        let single = self.single_grade(&cmd);
+        let outcome = self.editor.execute_as(cmd, label, self.clock.now())?;
+        if outcome == Outcome::Changed {
+            self.changed(single);
+        }
+        Ok(outcome)
+    }
+
+    /// Undoes the newest change; what it did in words, `None` if there was none.
+    pub fn undo(&mut self) -> Result<Option<String>, ModelError> {
+        let single = self.editor.next_undo().and_then(|c| self.single_grade(c));
+        let done = self.editor.undo()?;
+        if done.is_some() {
+            self.changed(single);
+        }
+        Ok(done)
+    }
+
+    /// Redoes the newest undone change; what it did in words, `None` if there was none.
+    pub fn redo(&mut self) -> Result<Option<String>, ModelError> {
+        let single = self.editor.next_redo().and_then(|c| self.single_grade(c));
+        let done = self.editor.redo()?;
+        if done.is_some() {
+            self.changed(single);
+        }
+        Ok(done)
+    }
+
+    /// Shows course `c`, remembered in the file as the course last used.
+    pub fn open_course(&mut self, c: usize) -> Result<(), ModelError> {
+        let before = self.course_index();
+        self.editor.navigate(Some(c), self.clock.now())?;
+        if before != Some(c) {
+            self.refresh();
+            self.note(Change::Course);
+        }
+        Ok(())
+    }
+
+    /// What changed since the last call, if anything.
+    pub fn take_change(&mut self) -> Option<Change> {
+        self.change.take()
+    }
+
+    fn note(&mut self, change: Change) {
+        self.change = Some(match self.change {
+            Some(earlier) => earlier.and(change),
+            None => change,
+        });
+    }
+
+    /// If `cmd` changes one grade of the course shown: which, and the points it had.
+    fn single_grade(&self, cmd: &Command) -> Option<(GradeEntry, Option<f64>)> {
+        let e = cmd.single_grade()?;
+        if Some(e.course) != self.course_index() {
+            return None;
+        }
+        let old = *self
+            .course()?
+            .students
+            .get(e.student)?
+            .grades
+            .get(e.assessment)?;
+        Some((*e, old))
+    }
+
+    fn changed(&mut self, single: Option<(GradeEntry, Option<f64>)>) {
+        let before = self.course_index();
+        self.show_some_course();
+        match single {
+            Some((e, old)) if self.course_index() == before => {
+                if let Some(course) = self.course_index().map(|c| &self.editor.book().courses[c]) {
+                    self.stats
+                        .grade_changed(course, e.student, e.assessment, old);
+                }
+                self.note(Change::Grade {
+                    student: e.student,
+                    assessment: e.assessment,
+                    old,
+                });
+            }
+            _ => {
+                self.refresh();
+                let course_moved = self.course_index() != before;
+                self.note(if course_moved {
+                    Change::Course
+                } else {
+                    Change::Other
+                });
+            }
+        }
+    }
+
+    /// When the course shown went away (deleted, or undone), another one is shown.
+    fn show_some_course(&mut self) {
+        if self.course_index().is_none() && !self.book().courses.is_empty() {
+            // Index 0 exists: navigating to it cannot fail.
+            let _ = self.editor.navigate(Some(0), self.clock.now());
+        }
+    }
+
+    /// Recomputes what is derived from the course shown.
+    fn refresh(&mut self) {
+        let (stats, stale) = match self.course() {
+            Some(c) => (LiveStats::of(c), c.model_is_stale()),
+            None => (LiveStats::default(), false),
+        };
+        self.stats = stats;
+        self.stale = stale;
+    }
+}
