@@ -1,3 +1,4 @@
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -12,7 +13,9 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("gradebook: {}", gradebook::text::clean(&e.to_string()));
+            // Not eprintln!: with the terminal gone, a failed write must not panic.
+            let message = gradebook::text::clean(&e.to_string()).into_owned();
+            let _ = writeln!(std::io::stderr(), "gradebook: {message}");
             ExitCode::FAILURE
         }
     }

@@ -23,8 +23,27 @@ const SIGNAL_CHECK: Duration = Duration::from_millis(50);
 /// How often a failed save is tried again while the teacher does nothing.
 const RETRY_EVERY: Duration = Duration::from_secs(2);
 
+/// Whether the terminal went away (closed window, lost connection) without a signal
+/// saying so: its input reports a hangup or an error.
+fn hung_up() -> bool {
+    // SAFETY: isatty and poll are given a plain descriptor number and one pollfd that
+    // lives on the stack for the call; a zero timeout never blocks.
+    unsafe {
+        if libc::isatty(0) != 1 {
+            return false;
+        }
+        let mut fd = libc::pollfd {
+            fd: 0,
+            events: 0,
+            revents: 0,
+        };
+        libc::poll(&mut fd, 1, 0) > 0
+            && fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+    }
+}
+
 /// Opens the data file as its one writer and runs the interactive gradebook on the
-/// terminal, which is restored on exit and on panic. A file in use is refused before
+/// terminal, which is restored on exit and on panic (ratatui's hook). A file in use is refused before
 /// anything is drawn; an unreadable one is offered to be moved aside.
 pub fn start(path: &Path) -> Result<(), Error> {
     let (store, book) = Store::open(path, "interactive session")?;
@@ -33,7 +52,16 @@ pub fn start(path: &Path) -> Result<(), Error> {
         Err(e @ StoreError::Format { .. }) => App::recovering(store, e.to_string(), Clock::System),
         Err(e) => return Err(e.into()),
     };
-    ratatui::run(|terminal| run(app, terminal)).map_err(Error::Terminal)
+    let mut terminal = ratatui::try_init().map_err(Error::Terminal)?;
+    let result = run(app, &mut terminal);
+    // Quietly: after a hangup there is no terminal left to restore, and complaining
+    // about it on a closed terminal would only fail again.
+    let _ = ratatui::try_restore();
+    if terminal.show_cursor().is_err() {
+        // Its drop would try again and print the failure.
+        std::mem::forget(terminal);
+    }
+    result.map_err(Error::Terminal)
 }
 
 /// Draws one frame and hands back to the app what it measured.
@@ -57,9 +85,9 @@ pub fn run(mut app: App, terminal: &mut ratatui::DefaultTerminal) -> io::Result<
     app.save_in_background();
     let result = event_loop(&mut app, terminal, &stop);
     app.finish_saving();
-    // After SIGHUP the terminal is gone and drawing fails: that is how the session ends,
-    // not an error.
-    if stop.load(Ordering::Relaxed) {
+    // After a hangup the terminal is gone and drawing fails: that is how the session
+    // ends, not an error.
+    if stop.load(Ordering::Relaxed) || hung_up() {
         return Ok(());
     }
     result
@@ -71,7 +99,7 @@ fn event_loop(
     stop: &AtomicBool,
 ) -> io::Result<()> {
     let mut idle = Duration::ZERO;
-    while !app.should_quit() && !stop.load(Ordering::Relaxed) {
+    while !app.should_quit() && !stop.load(Ordering::Relaxed) && !hung_up() {
         frame(app, terminal)?;
         // The frame is out: now the change may be encoded and handed to the writer.
         app.save_if_due();

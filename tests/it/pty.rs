@@ -1,7 +1,9 @@
 //! The real binary in a pseudo-terminal: keys in, screen out, data on disk.
 
 use std::io::{Read, Write};
+use std::os::fd::FromRawFd;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -14,6 +16,9 @@ struct Session {
     child: Box<dyn portable_pty::Child + Send + Sync>,
     /// Kept open for the child's lifetime; also tells the terminal's modes.
     master: Box<dyn portable_pty::MasterPty + Send>,
+    /// Tells the reader thread to let go of its copy of the terminal.
+    stop_reading: Arc<AtomicBool>,
+    reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Session {
@@ -33,16 +38,30 @@ impl Session {
         cmd.env_remove("GRADEBOOK_FILE");
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().unwrap();
+        // SAFETY: dup of the open master; the copy is owned by the File made from it.
+        let fd = unsafe { libc::dup(pair.master.as_raw_fd().unwrap()) };
+        assert!(fd >= 0);
+        let mut reader = unsafe { std::fs::File::from_raw_fd(fd) };
         let screen = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
         let sink = Arc::clone(&screen);
-        std::thread::spawn(move || {
+        let stop_reading = Arc::new(AtomicBool::new(false));
+        let stop = Arc::clone(&stop_reading);
+        let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
+            while !stop.load(Ordering::Relaxed) {
+                let mut p = libc::pollfd {
+                    fd,
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                // SAFETY: one pollfd on the stack, a descriptor this thread owns.
+                if unsafe { libc::poll(&mut p, 1, 50) } <= 0 {
+                    continue;
                 }
-                sink.lock().unwrap().process(&buf[..n]);
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => sink.lock().unwrap().process(&buf[..n]),
+                }
             }
         });
         let writer = pair.master.take_writer().unwrap();
@@ -51,7 +70,20 @@ impl Session {
             writer,
             child,
             master: pair.master,
+            stop_reading,
+            reader: Some(reader),
         }
+    }
+
+    /// Closes the terminal under the session, as a closed window does: every copy of its
+    /// master side goes. Returns the child to wait for.
+    fn hang_up(mut self) -> Box<dyn portable_pty::Child + Send + Sync> {
+        self.stop_reading.store(true, Ordering::Relaxed);
+        if let Some(reader) = self.reader.take() {
+            reader.join().unwrap();
+        }
+        let Session { child, .. } = self;
+        child
     }
 
     /// Whether the terminal is in raw mode (no line editing, no echo).
@@ -315,4 +347,51 @@ fn signals_save_restore_the_terminal_and_exit_0() {
             .unwrap();
         assert!(grade.status.success(), "signal {signal}: the lock was kept");
     }
+}
+
+/// The terminal closes under the session (a window closed, a connection lost): the change
+/// drawn before is saved, the session ends, and the lock is free. (Crossterm's default
+/// input reader spun for ever on the closed terminal, ignoring every signal.)
+#[test]
+fn closing_the_terminal_saves_and_ends_the_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gradebook.postcard");
+    let mut s = Session::start(&file);
+    s.wait_for("Welcome to gradebook");
+    s.keys("L");
+    s.wait_for("Alice");
+    s.keys("a");
+    s.wait_for("Add a student");
+    s.writer.write_all(b"Zed\r").unwrap();
+    s.writer.flush().unwrap();
+    s.wait_for("Zed");
+    let mut child = s.hang_up();
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the session did not end with its terminal"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
+    let names: Vec<String> = report(&file)["students"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap().to_string())
+        .collect();
+    assert!(names.iter().any(|n| n == "Zed"), "{names:?}");
+    let grade = assert_cmd::Command::cargo_bin("gradebook")
+        .unwrap()
+        .env_remove("GRADEBOOK_FILE")
+        .arg("--file")
+        .arg(&file)
+        .args(["grade", "Zed", "50"])
+        .output()
+        .unwrap();
+    assert!(grade.status.success(), "the lock was kept");
 }
