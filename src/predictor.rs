@@ -9,6 +9,7 @@ use wide::f64x2;
 
 /// A fitted line `score = intercept + slope · hours` and what it was fitted on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TrainedModel {
     pub slope: f64,
     pub intercept: f64,

@@ -39,6 +39,38 @@ pub fn clip(s: &str, max: usize) -> String {
     }
 }
 
+/// A parser's message with every quoted part (between backticks or double quotes) cut
+/// to [`QUOTE_CHARS`] characters, then made safe as [`clip`] makes it.
+pub fn clip_quotes(s: &str, max: usize) -> String {
+    let mut out = String::with_capacity(s.len().min(max * 4));
+    let mut quote: Option<char> = None;
+    let mut quoted = 0;
+    for c in s.chars() {
+        match quote {
+            Some(q) if c == q => {
+                quote = None;
+                out.push(c);
+            }
+            Some(_) => {
+                quoted += 1;
+                if quoted <= QUOTE_CHARS {
+                    out.push(c);
+                } else if quoted == QUOTE_CHARS + 1 {
+                    out.push('…');
+                }
+            }
+            None => {
+                if c == '`' || c == '"' {
+                    quote = Some(c);
+                    quoted = 0;
+                }
+                out.push(c);
+            }
+        }
+    }
+    clip(&out, max)
+}
+
 /// A message made safe for a terminal: control and invisible characters escaped, line
 /// breaks kept. The last line of defence before anything is printed.
 pub fn clean(s: &str) -> Cow<'_, str> {

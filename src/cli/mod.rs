@@ -19,8 +19,8 @@ use crate::text::{self, quote};
 #[derive(Debug, Parser)]
 #[command(name = "gradebook", version, about, long_about = None)]
 pub struct Cli {
-    /// The data file [default: <data dir>/gradebook.postcard]
-    #[arg(long, global = true, env = store::FILE_ENV, value_name = "PATH")]
+    /// The data file [env: GRADEBOOK_FILE] [default: <data dir>/gradebook.postcard]
+    #[arg(long, global = true, value_name = "PATH")]
     pub file: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Cmd>,
@@ -172,10 +172,13 @@ pub enum AssessmentCmd {
 }
 
 /// The data file the user chose, or the default one.
+/// `--file`, else `GRADEBOOK_FILE` when set to something, else the default.
 pub fn data_path(cli: &Cli) -> Result<PathBuf, Error> {
-    match &cli.file {
-        Some(p) => Ok(p.clone()),
-        None => Ok(store::default_path()?),
+    let from_env = std::env::var_os(store::FILE_ENV).filter(|v| !v.is_empty());
+    match (&cli.file, from_env) {
+        (Some(p), _) => Ok(p.clone()),
+        (None, Some(p)) => Ok(PathBuf::from(p)),
+        (None, None) => Ok(store::default_path()?),
     }
 }
 
@@ -237,7 +240,8 @@ pub fn run(path: PathBuf, cmd: Cmd, out: &mut dyn std::io::Write) -> Result<(), 
             out,
         )?,
     };
-    emit(out, &message)
+    // What was done, in words that may quote a name or a path: made safe for a terminal.
+    emit(out, &text::clean(&message))
 }
 
 /// Runs `f` on a course of the file, read without a lock; prints nothing of its own.

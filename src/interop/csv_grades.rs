@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use super::{
     ImportError, Lines, Problems, csv_problem, exact, neutralise, restore_text, strip_bom,
 };
+use crate::model::MAX_ASSESSMENTS;
 use crate::model::{
     Assessment, Command, Course, GradeEntry, Student, check_assessment_name, check_name,
     check_points, name_key, parse_number,
@@ -126,18 +127,25 @@ fn read_header(
             "the header must start with `student`, then one column per assessment",
         ));
     }
-    // Exports of gradebook 0.1 ended with `final,letter`: computed, not imported.
+    // Exports of gradebook 0.1 ended with `final,letter`, computed columns with names a
+    // teacher may also give assessments: which they are is the teacher's to say.
     let n = cells.len();
-    let legacy = n >= 3
-        && cells[n - 2].eq_ignore_ascii_case("final")
-        && cells[n - 1].eq_ignore_ascii_case("letter");
+    if n >= 3 && cells[n - 2] == "final" && cells[n - 1] == "letter" {
+        return Err(ImportError::one(
+            Some(line),
+            Some(n as u64 - 1),
+            "the last two columns, final and letter, look like the computed columns of an \
+             export from gradebook 0.1: delete them (or, if they are assessments, give them \
+             other names)",
+        ));
+    }
     let mut problems = Problems::default();
     let mut seen = HashSet::new();
     let mut targets = Vec::new();
     let mut new = Vec::new();
     for (i, cell) in cells.iter().enumerate().skip(1) {
         let col = Some(i as u64 + 1);
-        if is_computed(cell) || (legacy && i >= n - 2) {
+        if is_computed(cell) {
             targets.push(Target::Ignored);
             continue;
         }
@@ -165,6 +173,16 @@ fn read_header(
         });
     }
     problems.into_result()?;
+    let total = course.assessments.len() + new.len();
+    if total > MAX_ASSESSMENTS {
+        return Err(ImportError::one(
+            Some(line),
+            None,
+            format!(
+                "the file would give the course {total} assessments; at most {MAX_ASSESSMENTS} are kept"
+            ),
+        ));
+    }
     Ok(Columns { targets, new })
 }
 

@@ -144,8 +144,8 @@ pub fn write_output(file: &Path, bytes: impl AsRef<[u8]>) -> Result<(), FileErro
         path: file.to_path_buf(),
         source,
     };
-    let target = paths::resolve(file).map_err(fail)?;
-    if let Some(what) = std::fs::metadata(&target)
+    // Before resolving: /dev/stdout leads to a pipe that has no path.
+    if let Some(what) = std::fs::metadata(file)
         .ok()
         .as_ref()
         .and_then(paths::not_a_file)
@@ -155,5 +155,6 @@ pub fn write_output(file: &Path, bytes: impl AsRef<[u8]>) -> Result<(), FileErro
             what,
         });
     }
+    let target = paths::resolve(file).map_err(fail)?;
     crate::store::atomic::write_atomic(&target, bytes.as_ref(), &mut |_| Ok(())).map_err(fail)
 }

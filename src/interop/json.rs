@@ -132,7 +132,7 @@ pub fn import(book: &Gradebook, bytes: &[u8]) -> Result<(Command, usize), Import
     let doc: Document = serde_json::from_str(text).map_err(|e| {
         let message = match e.classify() {
             serde_json::error::Category::Eof => "the JSON ends too early".to_string(),
-            _ => crate::text::clip(&strip_position(&e.to_string()), MESSAGE_CHARS),
+            _ => crate::text::clip_quotes(&strip_position(&e.to_string()), MESSAGE_CHARS),
         };
         ImportError::one(Some(e.line() as u64), Some(e.column() as u64), message)
     })?;
@@ -219,7 +219,8 @@ fn to_course(cj: CourseJson) -> Result<Course, Wrong> {
                     quote(name)
                 ))
             })?;
-            grades[a] = Some(points);
+            // + 0.0 makes -0 a plain 0.
+            grades[a] = Some(points + 0.0);
         }
         students.push(Student {
             name: sj.name,

@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::validate::{
-    check_assessment_name, check_hours, check_name, check_points, check_positive, check_score,
+    MAX_ASSESSMENTS, MAX_COURSES, MAX_OBSERVATIONS, MAX_STUDENTS, check_assessment_name,
+    check_count, check_hours, check_name, check_points, check_positive, check_score,
     check_stored_name,
 };
 use super::{
@@ -246,6 +247,11 @@ impl Gradebook {
         if index > self.courses.len() {
             return Err(ModelError::Gone("course"));
         }
+        check_count(
+            "courses in a gradebook",
+            self.courses.len() + 1,
+            MAX_COURSES,
+        )?;
         course.name = check_name("course", &course.name)?;
         self.check_unique_course(&course.name, None)?;
         course.validate()?;
@@ -286,18 +292,16 @@ impl Gradebook {
 
     /// Checks every rule a loaded or imported gradebook must keep.
     pub fn validate(&self) -> Result<(), ModelError> {
-        for (i, c) in self.courses.iter().enumerate() {
+        check_count("courses in a gradebook", self.courses.len(), MAX_COURSES)?;
+        for c in &self.courses {
             check_stored_name("course", &c.name)?;
-            if self.courses[..i]
-                .iter()
-                .any(|o| same_name(&o.name, &c.name))
-            {
-                return Err(ModelError::Duplicate {
-                    what: "course",
-                    name: c.name.clone(),
-                });
-            }
             c.validate()?;
+        }
+        if let Some(name) = find_duplicate(self.courses.iter().map(|c| c.name.as_str())) {
+            return Err(ModelError::Duplicate {
+                what: "course",
+                name: name.to_string(),
+            });
         }
         if self.current.is_some_and(|c| c >= self.courses.len()) {
             return Err(ModelError::Gone("course"));
@@ -469,6 +473,11 @@ impl Course {
         if index > self.study.len() {
             return Err(ModelError::Gone("observation"));
         }
+        check_count(
+            "observations in a course",
+            self.study.len() + observations.len(),
+            MAX_OBSERVATIONS,
+        )?;
         let observations = observations
             .into_iter()
             .map(check_observation)
@@ -516,6 +525,11 @@ impl Course {
         if index > self.students.len() {
             return Err(ModelError::Gone("student"));
         }
+        check_count(
+            "students in a course",
+            self.students.len() + students.len(),
+            MAX_STUDENTS,
+        )?;
         let mut seen: std::collections::HashSet<String> =
             self.students.iter().map(|s| name_key(&s.name)).collect();
         for student in &mut students {
@@ -577,6 +591,11 @@ impl Course {
         if index > self.assessments.len() {
             return Err(ModelError::Gone("assessment"));
         }
+        check_count(
+            "assessments in a course",
+            self.assessments.len() + 1,
+            MAX_ASSESSMENTS,
+        )?;
         let assessment = self.check_assessment(&assessment, None)?;
         let grades = if grades.is_empty() {
             vec![None; self.students.len()]
@@ -632,13 +651,28 @@ impl Course {
 
     /// Checks every rule of a course as a whole (for loaded and imported data).
     pub fn validate(&self) -> Result<(), ModelError> {
-        for (i, a) in self.assessments.iter().enumerate() {
-            let checked = self.check_assessment(a, Some(i))?;
-            if checked.name != a.name {
-                return Err(ModelError::invalid(
-                    "assessment name has surrounding spaces",
-                ));
-            }
+        check_count(
+            "assessments in a course",
+            self.assessments.len(),
+            MAX_ASSESSMENTS,
+        )?;
+        check_count("students in a course", self.students.len(), MAX_STUDENTS)?;
+        check_count(
+            "observations in a course",
+            self.study.len(),
+            MAX_OBSERVATIONS,
+        )?;
+        for a in &self.assessments {
+            check_stored_name("assessment", &a.name)?;
+            check_assessment_name(&a.name)?;
+            check_positive("weight", a.weight)?;
+            check_positive("max points", a.max_points)?;
+        }
+        if let Some(name) = find_duplicate(self.assessments.iter().map(|a| a.name.as_str())) {
+            return Err(ModelError::Duplicate {
+                what: "assessment",
+                name: name.to_string(),
+            });
         }
         for s in &self.students {
             check_stored_name("student", &s.name)?;

@@ -13,8 +13,9 @@ pub use command::{Command, GradeEntry};
 pub use history::{Editor, Outcome, UNDO_LIMIT};
 pub use study::{ObservationRef, Study};
 pub use validate::{
-    check_assessment_name, check_hours, check_name, check_points, check_positive, check_score,
-    check_stored_name, fmt_num, is_computed_name, is_hidden, parse_number,
+    MAX_ASSESSMENTS, MAX_COURSES, MAX_OBSERVATIONS, MAX_STUDENTS, check_assessment_name,
+    check_hours, check_name, check_points, check_positive, check_score, check_stored_name, fmt_num,
+    is_computed_name, is_hidden, parse_number,
 };
 
 use std::collections::HashMap;
@@ -58,6 +59,7 @@ pub struct Course {
 
 /// A graded piece of work: a quiz, an exam...
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Assessment {
     pub name: String,
     /// Relative weight in the final grade, > 0.
@@ -76,6 +78,7 @@ pub struct Student {
 
 /// One study-hours data point.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Observation {
     /// Weekly study hours, 0 to 168.
     pub hours: f64,
@@ -87,6 +90,7 @@ pub struct Observation {
 
 /// Lowest final grade (percent) for each letter; below `d` is F.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Thresholds {
     pub a: f64,
     pub b: f64,
@@ -188,28 +192,43 @@ pub fn final_grade(assessments: &[Assessment], grades: &[Option<f64>]) -> Option
 /// `STRASSE` and `straße`), invisible joiners ignored. Used for uniqueness everywhere.
 pub fn same_name(a: &str, b: &str) -> bool {
     let (a, b) = (a.trim(), b.trim());
-    if a.is_ascii() && b.is_ascii() {
+    if a.is_ascii() && b.is_ascii() && !a.contains("  ") && !b.contains("  ") {
         return a.eq_ignore_ascii_case(b);
     }
     fold(a).eq(fold(b))
 }
 
 /// The characters of a name as [`same_name`] compares them: NFD(casefold(NFD(name))),
-/// the canonical caseless match of Unicode (D145), without default-ignorable joiners.
+/// the canonical caseless match of Unicode (D145), without default-ignorable joiners, and
+/// every run of spaces of any kind one plain space. For ASCII, its lower case with runs
+/// of spaces made one.
 fn fold(s: &str) -> impl Iterator<Item = char> + '_ {
     use caseless::Caseless;
     use unicode_normalization::UnicodeNormalization;
-    s.nfd()
-        .default_case_fold()
-        .nfd()
-        .filter(|&c| !validate::is_ignorable(c))
+    let folded: Box<dyn Iterator<Item = char>> = if s.is_ascii() {
+        Box::new(s.chars().map(|c| c.to_ascii_lowercase()))
+    } else {
+        Box::new(
+            s.nfd()
+                .default_case_fold()
+                .nfd()
+                .filter(|&c| !validate::is_ignorable(c))
+                .map(|c| if c.is_whitespace() { ' ' } else { c }),
+        )
+    };
+    let mut after_space = false;
+    folded.filter(move |&c| {
+        let repeat = c == ' ' && after_space;
+        after_space = c == ' ';
+        !repeat
+    })
 }
 
 /// A 64-bit hash of a name as [`same_name`] compares it.
 pub fn name_hash(name: &str) -> u64 {
     let step = |h: u64, c: u32| (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3);
     let name = name.trim();
-    let h = if name.is_ascii() {
+    let h = if name.is_ascii() && !name.contains("  ") {
         name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
             step(h, u32::from(b.to_ascii_lowercase()))
         })
@@ -302,7 +321,7 @@ pub fn name_matches(name: &str, needle: &str) -> bool {
 /// The key under which two names count as the same (see [`same_name`]).
 pub fn name_key(name: &str) -> String {
     let name = name.trim();
-    if name.is_ascii() {
+    if name.is_ascii() && !name.contains("  ") {
         return name.to_ascii_lowercase();
     }
     fold(name).collect()

@@ -19,12 +19,18 @@ pub fn check_name(what: &'static str, name: &str) -> Result<String, ModelError> 
     })
 }
 
-/// Whether a name ends in `(computed)`: kept for the columns an export computes (final
-/// grade, letter...), so that no assessment can be mistaken for one, or one for it.
+/// Whether a name ends in `(computed)`, read as a person would (full-width brackets,
+/// capitals and invisible joiners included): kept for the columns an export computes
+/// (final grade, letter...), so that no assessment can be mistaken for one, or one for it.
 pub fn is_computed_name(name: &str) -> bool {
-    let name = name.trim().as_bytes();
-    let suffix = b"(computed)";
-    name.len() >= suffix.len() && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+    use caseless::Caseless;
+    use unicode_normalization::UnicodeNormalization;
+    let key: String = name
+        .nfkc()
+        .default_case_fold()
+        .filter(|&c| !is_ignorable(c) && !is_hidden(c))
+        .collect();
+    key.trim_end().ends_with("(computed)")
 }
 
 /// An assessment's name: a name, and not one kept for computed columns.
@@ -38,21 +44,27 @@ pub fn check_assessment_name(name: &str) -> Result<String, ModelError> {
     Ok(name)
 }
 
-/// Characters refused in names: they are invisible, or change the direction of the text
+/// Characters refused in names: they show nothing, or change the direction of the text
 /// after them, so two names that look the same could differ, or a report line could be
-/// shown reversed. Bidi controls, zero-width space, word joiner, invisible operators,
-/// the byte-order mark, the soft hyphen.
+/// shown reversed. Unicode's default-ignorable code points (bidi controls, zero-width
+/// space, word joiner, soft hyphen, BOM, tag characters, fillers...) but for the joiners
+/// and variation selectors of [`is_ignorable`], the other format characters, and the
+/// blank Braille pattern.
 pub fn is_hidden(c: char) -> bool {
     matches!(c,
-        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}' | '\u{200E}' | '\u{200F}'
-        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}'
-        | '\u{FEFF}')
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}'..='\u{1160}' | '\u{17B4}'..='\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}' | '\u{200E}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}' | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E00FF}' | '\u{E01F0}'..='\u{E0FFF}'
+        | '\u{0600}'..='\u{0605}' | '\u{06DD}' | '\u{070F}' | '\u{0890}'..='\u{0891}'
+        | '\u{08E2}' | '\u{110BD}' | '\u{110CD}' | '\u{13430}'..='\u{1343F}' | '\u{2800}')
 }
 
 /// Characters left out when names are compared: the joiners some scripts and emoji need
 /// (so they are allowed) but which change nothing a reader sees, and variation selectors.
 pub fn is_ignorable(c: char) -> bool {
-    matches!(c, '\u{200C}' | '\u{200D}' | '\u{FE00}'..='\u{FE0F}')
+    matches!(c, '\u{200C}' | '\u{200D}' | '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}')
 }
 
 /// Checks a name already stored: valid and without surrounding spaces. Allocates nothing.
@@ -124,17 +136,38 @@ fn points_error(points: f64, max_points: f64, assessment: &str) -> ModelError {
     ))
 }
 
-/// Largest weight and largest max points. Bounded, every sum behind a final grade stays
-/// finite (a weight of 1e308 once made every final infinite).
+/// Most courses a gradebook holds, and assessments, students and observations a course
+/// holds: far beyond any school, and small enough that no file or import can make a
+/// check or a screen crawl.
+pub const MAX_COURSES: usize = 1_000;
+pub const MAX_ASSESSMENTS: usize = 1_000;
+pub const MAX_STUDENTS: usize = 1_000_000;
+pub const MAX_OBSERVATIONS: usize = 100_000_000;
+
+/// Refuses more than `max` of something (`what`: "courses in a gradebook").
+pub fn check_count(what: &str, n: usize, max: usize) -> Result<(), ModelError> {
+    if n > max {
+        return Err(ModelError::invalid(format!(
+            "there can be at most {max} {what}, not {n}"
+        )));
+    }
+    Ok(())
+}
+
+/// Smallest and largest weight and max points. Bounded, every sum behind a final grade
+/// stays finite and exact enough (a weight of 1e308 once made every final infinite, one
+/// of 5e-324 lost every digit).
+pub const MIN_WEIGHT: f64 = 0.001;
 pub const MAX_WEIGHT: f64 = 1_000_000.0;
 
-/// Weights and max points must be above zero and at most [`MAX_WEIGHT`].
+/// Weights and max points must be from [`MIN_WEIGHT`] to [`MAX_WEIGHT`].
 pub fn check_positive(what: &str, value: f64) -> Result<(), ModelError> {
-    if !(value > 0.0 && value <= MAX_WEIGHT) {
+    if !(MIN_WEIGHT..=MAX_WEIGHT).contains(&value) {
         return Err(ModelError::invalid(format!(
-            "{what} must be above 0 and at most {}, not {}",
+            "{what} must be from {} to {}, not {}",
+            fmt_num(MIN_WEIGHT),
             fmt_num(MAX_WEIGHT),
-            fmt_num(value)
+            crate::text::quote(&fmt_num(value))
         )));
     }
     Ok(())
@@ -177,7 +210,8 @@ pub fn parse_number(what: &str, text: &str) -> Result<f64, ModelError> {
         None => trimmed.parse::<f64>(),
     };
     match parsed {
-        Ok(x) if x.is_finite() => Ok(x),
+        // + 0.0 makes -0 a plain 0.
+        Ok(x) if x.is_finite() => Ok(x + 0.0),
         Ok(_) => Err(ModelError::invalid(format!(
             "{what} must be a finite number, not {}",
             quote(trimmed)
@@ -197,9 +231,15 @@ fn decimal_comma(text: &str) -> Option<String> {
     (digits(whole_digits) && digits(fraction)).then(|| format!("{whole}.{fraction}"))
 }
 
-/// A number as a teacher would write it: no trailing `.0`, shortest exact digits.
+/// A number as a teacher would write it: no trailing `.0`, shortest exact digits; with
+/// an exponent when that is shorter than hundreds of zeros (`1e308`, `5e-324`).
 pub fn fmt_num(x: f64) -> String {
-    format!("{x}")
+    let a = x.abs();
+    if a != 0.0 && !(1e-6..1e16).contains(&a) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
 }
 
 /// A stored study-hours model must be one training could have produced: every number
@@ -244,6 +284,16 @@ pub fn check_model(m: &TrainedModel, study: &Study) -> Result<(), ModelError> {
     let n = m.n as f64;
     if (m.mse - m.sse / n).abs() > 1e-9 * m.mse.max(f64::MIN_POSITIVE) {
         return bad("has a mean squared error that is not its sum over n");
+    }
+    // Scores are 0 to 100 and hours 0 to 168: the sums cannot exceed what such data
+    // gives, and the fitted line passes through the mean score, itself 0 to 100.
+    if m.sse > n * 1e4 || m.sxx > n * 168.0 * 168.0 {
+        return bad("has sums larger than any data could give");
+    }
+    let mean_score = m.intercept + m.slope * m.hours_mean;
+    let slack = 1e-9 * (1.0 + (m.slope * m.hours_mean).abs());
+    if !(-slack..=100.0 + slack).contains(&mean_score) {
+        return bad("has a line that does not pass through scores from 0 to 100");
     }
     Ok(())
 }

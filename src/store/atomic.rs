@@ -65,9 +65,13 @@ fn write_temp(
                     other => other?,
                 }
             }
-            old.mode() & 0o7777
+            // Read and write bits only: no set-id or sticky bit survives a save.
+            old.mode() & 0o777
         }
-        None => 0o600,
+        None => {
+            give_to_directory_owner(&file, tmp);
+            0o600
+        }
     };
     // After the chown, which clears set-id bits. The umask can only remove bits, but may
     // remove the owner's: set them explicitly.
@@ -76,6 +80,20 @@ fn write_temp(
     file.write_all(bytes)?;
     hook(SaveStep::SyncFile)?;
     file.sync_all()
+}
+
+/// A file root creates in someone else's directory belongs to that someone: root running
+/// a command on a teacher's new gradebook must not leave them a file they cannot open.
+pub fn give_to_directory_owner(file: &File, path: &Path) {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    if unsafe { libc::geteuid() } != 0 {
+        return;
+    }
+    if let Ok(dir) = fs::metadata(parent_dir(path))
+        && dir.uid() != 0
+    {
+        let _ = std::os::unix::fs::fchown(file, Some(dir.uid()), Some(dir.gid()));
+    }
 }
 
 /// The directory holding `path` (`.` for a bare file name).

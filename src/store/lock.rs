@@ -128,8 +128,11 @@ fn open_lock_file(path: &Path, data_file: &Path) -> Result<File, LockError> {
         // The umask may have removed bits: set them. A lock made by another user (root)
         // belongs to the data file's owner, who must be able to take it next time.
         file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-        if let Ok(owner) = std::fs::metadata(data_file) {
-            let _ = std::os::unix::fs::fchown(&file, Some(owner.uid()), Some(owner.gid()));
+        match std::fs::metadata(data_file) {
+            Ok(owner) => {
+                let _ = std::os::unix::fs::fchown(&file, Some(owner.uid()), Some(owner.gid()));
+            }
+            Err(_) => super::atomic::give_to_directory_owner(&file, path),
         }
     } else if meta.len() > MAX_NOTE || !holds_a_note(&file) {
         return Err(unsafe_lock("not a gradebook lock file"));

@@ -190,7 +190,7 @@ fn bad_input_is_refused_and_changes_nothing() {
     );
     e.refused(
         &["assessment", "add", "Quiz", "--weight", "0"],
-        "weight must be above 0",
+        "weight must be from 0.001",
     );
     e.refused(
         &["assessment", "add", "Quiz", "--max-points", "-5"],
