@@ -5,7 +5,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use gradebook::model::{Command, Editor, GradeEntry};
+use gradebook::model::{Cell, CellEntry, Command, Editor};
 use gradebook::sample::synthetic;
 use gradebook::stats::{LiveStats, Report};
 use gradebook::tui::{App, Clock};
@@ -64,17 +64,17 @@ fn bench(c: &mut Criterion) {
         group.bench_function(format!("statistics after one grade change {label}"), |b| {
             b.iter(|| {
                 points = if points > 50.0 { 10.0 } else { 60.0 };
-                let old = editor.book().courses[0].students[0].grades[0];
-                let entry = GradeEntry {
+                let old = editor.book().courses[0].students[0].cell(0);
+                let entry = CellEntry {
                     course: 0,
                     student: 0,
                     assessment: 0,
-                    points: Some(points),
+                    cell: Cell::points(points),
                 };
                 editor
-                    .execute(Command::SetGrade(entry), chrono::Utc::now())
+                    .execute(Command::SetCell(entry), chrono::Utc::now())
                     .expect("a valid grade");
-                live.grade_changed(&editor.book().courses[0], 0, 0, old);
+                live.cell_changed(&editor.book().courses[0], 0, 0, &old);
                 black_box(&live.stats);
             })
         });

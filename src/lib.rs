@@ -1,11 +1,12 @@
 //! gradebook: a keyboard-driven terminal gradebook for teachers.
 //!
-//! The domain (`model`, `stats`, `predictor`, `store`, `interop`) knows nothing of the
+//! The domain (`model`, `grading`, `stats`, `predictor`, `store`, `interop`) knows nothing of the
 //! terminal; `tui` is the interactive gradebook; `cli` the commands for scripts. Neither
 //! front end knows the other.
 
 pub mod cli;
 pub mod error;
+pub mod grading;
 pub mod interop;
 pub mod model;
 pub mod plot;

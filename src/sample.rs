@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{Assessment, Course, DEFAULT_ASSESSMENT, Observation, Student};
+use crate::model::{Assessment, Cell, Course, DEFAULT_ASSESSMENT, Mark, Observation, Student};
 
 /// Name of the tutorial's course.
 pub const SAMPLE_COURSE: &str = "Introduction to Machine Learning";
@@ -25,10 +25,7 @@ pub fn course(now: DateTime<Utc>) -> Result<Course, csv::Error> {
         .push(Assessment::named(DEFAULT_ASSESSMENT));
     course.students = SAMPLE_GRADES
         .iter()
-        .map(|(name, g)| Student {
-            name: name.to_string(),
-            grades: vec![Some(*g)],
-        })
+        .map(|(name, g)| Student::with_cells(*name, [Cell::points(*g)]))
         .collect();
     course.study = sample_observations()?.into();
     Ok(course)
@@ -65,9 +62,10 @@ pub fn synthetic(
     course.students = (0..students)
         .map(|i| Student {
             name: format!("Student {i:06}"),
-            grades: (0..assessments)
-                .map(|j| Some(((7 * i + 13 * j) % 1000) as f64 / 10.0))
+            marks: (0..assessments)
+                .map(|j| Mark::Points(((7 * i + 13 * j) % 1000) as f64 / 10.0))
                 .collect(),
+            notes: Vec::new(),
         })
         .collect();
     crate::model::Gradebook {

@@ -1,6 +1,8 @@
-//! Class statistics: pure functions over a course's final grades.
+//! Class statistics over the students' final grades (PRODUCT.md 2.1: the current grade,
+//! categories, drops and all), kept up to date one cell at a time.
 
-use crate::model::Course;
+use crate::grading::Plan;
+use crate::model::{Cell, Course, round2};
 
 /// Count, mean, median, sample standard deviation, min and max of the final grades.
 /// Each is `None` where undefined (no student graded; std dev below two students).
@@ -24,10 +26,10 @@ pub struct Report {
     pub stats: ClassStats,
     /// Every student with the highest final grade, in roster order.
     pub top: Vec<usize>,
-    /// Mean percent per assessment over the students graded in it.
+    /// Mean percent per assessment over the students it counts for.
     pub assessment_means: Vec<Option<f64>>,
-    /// How many final grades fall in each letter band: A, B, C, D, F.
-    pub letters: [usize; 5],
+    /// How many final grades earn each letter of the course's scheme, best first.
+    pub letters: Vec<usize>,
 }
 
 impl Report {
@@ -49,7 +51,7 @@ impl Report {
     }
 }
 
-/// The statistics of a course kept up to date as grades change one at a time, without
+/// The statistics of a course kept up to date as cells change one at a time, without
 /// rescanning every student: the interactive gradebook's view of [`Report`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveStats {
@@ -60,29 +62,31 @@ pub struct LiveStats {
     pub stats: ClassStats,
     /// Every student with the highest final grade, in roster order.
     pub top: Vec<usize>,
-    /// How many final grades fall in each letter band: A, B, C, D, F.
-    pub letters: [usize; 5],
-    /// Mean percent per assessment over the students graded in it.
+    /// How many final grades earn each letter of the course's scheme, best first.
+    pub letters: Vec<usize>,
+    /// Mean percent per assessment over the students it counts for (points and missing;
+    /// late work lost).
     pub assessment_means: Vec<Option<f64>>,
-    /// Sum of points and count of grades per assessment.
+    /// Sum of percents and count of counted cells per assessment.
     sums: Vec<(f64, usize)>,
 }
 
 impl LiveStats {
     /// Everything computed afresh.
     pub fn of(course: &Course) -> Self {
+        let plan = Plan::of(course);
         let finals: Vec<Option<f64>> = course
             .students
             .iter()
-            .map(|s| course.final_grade(s))
+            .map(|s| plan.final_grade(s))
             .collect();
         let mut sorted: Vec<f64> = finals.iter().flatten().copied().collect();
         sorted.sort_unstable_by(f64::total_cmp);
         let mut sums = vec![(0.0, 0); course.assessments.len()];
         for s in &course.students {
-            for (sum, g) in sums.iter_mut().zip(&s.grades) {
-                if let Some(p) = g {
-                    sum.0 += p;
+            for (a, sum) in sums.iter_mut().enumerate() {
+                if let Some(q) = plan.cell_percent(s, a) {
+                    sum.0 += q;
                     sum.1 += 1;
                 }
             }
@@ -102,30 +106,31 @@ impl LiveStats {
         1 + self.sorted.len() - self.sorted.partition_point(|&v| v <= final_grade)
     }
 
-    /// After student `s` got new points in assessment `a` (they had `old` before).
-    pub fn grade_changed(&mut self, course: &Course, s: usize, a: usize, old: Option<f64>) {
-        let (Some(student), Some(sum), true) = (
+    /// After student `s` got a new cell in assessment `a` (`old` before).
+    pub fn cell_changed(&mut self, course: &Course, s: usize, a: usize, old: &Cell) {
+        let (Some(student), Some(assessment), true) = (
             course.students.get(s),
-            self.sums.get_mut(a),
-            self.finals.len() == course.students.len(),
+            course.assessments.get(a),
+            self.finals.len() == course.students.len() && self.sums.len() > a,
         ) else {
             *self = Self::of(course);
             return;
         };
-        let new = student.grades[a];
-        if let Some(p) = old {
-            sum.0 -= p;
+        let plan = Plan::of(course);
+        let sum = &mut self.sums[a];
+        if let Some(q) = crate::grading::percent(old, assessment.max_points, course) {
+            sum.0 -= q;
             sum.1 -= 1;
         }
-        if let Some(p) = new {
-            sum.0 += p;
+        if let Some(q) = plan.cell_percent(student, a) {
+            sum.0 += q;
             sum.1 += 1;
         }
         // Recompute the column's mean exactly when it empties, so no rounding lingers.
         if sum.1 == 0 {
             sum.0 = 0.0;
         }
-        let fin = course.final_grade(student);
+        let fin = plan.final_grade(student);
         let before = std::mem::replace(&mut self.finals[s], fin);
         if let Some(v) = before {
             let i = self.sorted.partition_point(|&x| x.total_cmp(&v).is_lt());
@@ -148,18 +153,33 @@ impl LiveStats {
                 .collect(),
             None => Vec::new(),
         };
-        let t = course.thresholds;
-        let below = |x: f64| self.sorted.partition_point(|&v| v < x);
-        let n = self.sorted.len();
-        let (a, b, c, d) = (below(t.a), below(t.b), below(t.c), below(t.d));
-        self.letters = [n - a, a - b, b - c, c - d, d];
-        self.assessment_means = course
-            .assessments
+        // A letter's count: the finals that reach its lowest percent once rounded, less
+        // those a better letter took. Rounding keeps the order, so each boundary is
+        // one binary search.
+        let reaching =
+            |min: f64| self.sorted.len() - self.sorted.partition_point(|&v| round2(v) < min);
+        let mut taken = 0;
+        self.letters = course
+            .letters
+            .0
             .iter()
-            .zip(&self.sums)
-            .map(|(a, &(sum, count))| {
-                (count > 0).then(|| sum / count as f64 / a.max_points * 100.0)
+            .enumerate()
+            .map(|(i, g)| {
+                let last = i + 1 == course.letters.0.len();
+                let reach = if last {
+                    self.sorted.len()
+                } else {
+                    reaching(g.min)
+                };
+                let n = reach.saturating_sub(taken);
+                taken = taken.max(reach);
+                n
             })
+            .collect();
+        self.assessment_means = self
+            .sums
+            .iter()
+            .map(|&(sum, count)| (count > 0).then(|| sum / count as f64))
             .collect();
     }
 }

@@ -153,6 +153,12 @@ pub fn one_decimal(x: Option<f64>) -> String {
     x.map_or_else(|| "–".to_string(), |x| format!("{x:.1}"))
 }
 
+/// A final as the teacher sees it, with two decimals (the letter is decided on this), or
+/// "–".
+pub fn two_decimals(x: Option<f64>) -> String {
+    x.map_or_else(|| "–".to_string(), |x| format!("{x:.2}"))
+}
+
 /// "1 student", "3 students".
 pub fn count(n: usize, noun: &str) -> String {
     if n == 1 {

@@ -1,8 +1,10 @@
 //! The command line: clap definitions and the commands scripts use.
 
+mod courses;
 mod files;
 mod predict;
 mod report;
+mod syllabus;
 
 use std::path::{Path, PathBuf};
 
@@ -10,9 +12,11 @@ use chrono::Utc;
 use clap::{Parser, Subcommand};
 
 use crate::error::{Error, ModelError};
-use crate::model::{Command, Editor, Gradebook, fmt_num};
+use crate::model::{Editor, Gradebook};
 use crate::store::{self, Store};
 use crate::text::{self, quote};
+
+pub use syllabus::{AssessmentFlags, CategoryCmd};
 
 /// A keyboard-driven terminal gradebook for teachers. Without a command it opens the
 /// interactive gradebook; the commands do the same work from scripts.
@@ -28,26 +32,48 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
-    /// Add, list, rename or delete courses
+    /// Add, list, rename or delete courses; set their letters and late policy
     #[command(subcommand)]
     Course(CourseCmd),
-    /// Add or list the assessments (quiz, exam...) of a course
+    /// Add, list, edit or delete the categories of a course (Homework 20%, drop 2...)
+    #[command(subcommand)]
+    Category(CategoryCmd),
+    /// Add, list or edit the assessments (quiz, exam...) of a course
     #[command(subcommand)]
     Assessment(AssessmentCmd),
     /// Enter or replace a student's grade (the student is added if new)
     Grade {
         student: String,
-        /// Points, from 0 to the assessment's max points
+        /// Points (0 to twice the max points: above max is bonus), EX (excused) or M
+        /// (missing, counts 0)
         #[arg(allow_negative_numbers = true)]
         points: String,
         /// The assessment [default: the course's only one, created as "Grade" if none]
         #[arg(long, short)]
         assessment: Option<String>,
+        /// Days late (the course's late policy takes its points); 0 clears
+        #[arg(long)]
+        late: Option<String>,
+        /// A comment on the cell (at most 500 characters); "" removes it
+        #[arg(long)]
+        comment: Option<String>,
         /// The course [default: the course last used]
         #[arg(long, short)]
         course: Option<String>,
     },
-    /// Print the class report: final grades, ranks, statistics, top student
+    /// Add points to every graded cell of an assessment (capped at twice its max points)
+    Curve {
+        assessment: String,
+        /// Points to add (negative to take away)
+        #[arg(long, allow_negative_numbers = true)]
+        add: String,
+        #[arg(long, short)]
+        course: Option<String>,
+        /// Print the students whose letter would change, and change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Print the class report: categories, final grades, ranks, statistics, top student
     Report {
         #[arg(long, short)]
         course: Option<String>,
@@ -132,14 +158,37 @@ pub enum CourseCmd {
     List,
     /// Rename a course
     Rename { old: String, new: String },
-    /// Set the lowest final grade (percent) for the letters A, B, C and D
+    /// Set the letters: a preset (--scheme default|plus-minus), four lowest percents for A,
+    /// B, C and D, or any list like `A=95 B=85 C=75 D=65 F=0`
     Letters {
-        a: String,
-        b: String,
-        c: String,
-        d: String,
+        /// The letters and their lowest percents
+        #[arg(allow_negative_numbers = true)]
+        letters: Vec<String>,
+        /// A preset: default (A 90, B 80, C 70, D 60, F) or plus-minus (A+ 97 ... D− 60, F)
+        #[arg(long)]
+        scheme: Option<String>,
         #[arg(long, short)]
         course: Option<String>,
+        /// Print the students whose letter would change, and change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Set the late policy: percent of the max points lost a day, and at most in all
+    LatePolicy {
+        /// Percent lost a day late
+        #[arg(required_unless_present = "none")]
+        per_day: Option<String>,
+        /// Most percent lost in all
+        #[arg(required_unless_present = "none")]
+        max: Option<String>,
+        /// No late policy: late work loses nothing
+        #[arg(long, conflicts_with_all = ["per_day", "max"])]
+        none: bool,
+        #[arg(long, short)]
+        course: Option<String>,
+        /// Print the students whose letter would change, and change nothing
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Delete a course and everything in it
     Delete {
@@ -155,23 +204,42 @@ pub enum AssessmentCmd {
     /// Add an assessment
     Add {
         name: String,
-        /// Relative weight in the final grade
+        /// Relative weight within its category
         #[arg(long, short, default_value = "1", allow_negative_numbers = true)]
         weight: String,
         /// Points for a perfect result
         #[arg(long, short, default_value = "100", allow_negative_numbers = true)]
         max_points: String,
+        #[command(flatten)]
+        flags: AssessmentFlags,
         #[arg(long, short)]
         course: Option<String>,
     },
-    /// List the assessments with their weights and max points
+    /// Change an assessment: name, weight, max points, category, flags
+    Edit {
+        name: String,
+        /// A new name
+        #[arg(long)]
+        rename: Option<String>,
+        #[arg(long, short, allow_negative_numbers = true)]
+        weight: Option<String>,
+        #[arg(long, short, allow_negative_numbers = true)]
+        max_points: Option<String>,
+        #[command(flatten)]
+        flags: AssessmentFlags,
+        #[arg(long, short)]
+        course: Option<String>,
+        /// Print the students whose letter would change, and change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// List the assessments with their categories, weights, max points and flags
     List {
         #[arg(long, short)]
         course: Option<String>,
     },
 }
 
-/// The data file the user chose, or the default one.
 /// `--file`, else `GRADEBOOK_FILE` when set to something, else the default.
 pub fn data_path(cli: &Cli) -> Result<PathBuf, Error> {
     let from_env = std::env::var_os(store::FILE_ENV).filter(|v| !v.is_empty());
@@ -186,34 +254,37 @@ pub fn data_path(cli: &Cli) -> Result<PathBuf, Error> {
 /// changes data says what it did in one line.
 pub fn run(path: PathBuf, cmd: Cmd, out: &mut dyn std::io::Write) -> Result<(), Error> {
     let message = match cmd {
-        Cmd::Course(cmd) => course_command(&path, cmd, out)?,
-        Cmd::Assessment(cmd) => assessment_command(&path, cmd, out)?,
+        Cmd::Course(cmd) => courses::course_command(&path, cmd, out)?,
+        Cmd::Category(cmd) => syllabus::category_command(&path, cmd, out)?,
+        Cmd::Assessment(cmd) => courses::assessment_command(&path, cmd, out)?,
         Cmd::Grade {
             student,
             points,
             assessment,
+            late,
+            comment,
             course,
-        } => grade(
+        } => courses::grade(
             &path,
             &student,
             &points,
-            assessment.as_deref(),
-            course.as_deref(),
+            courses::GradeOptions {
+                assessment: assessment.as_deref(),
+                late: late.as_deref(),
+                comment: comment.as_deref(),
+                course: course.as_deref(),
+            },
         )?,
+        Cmd::Curve {
+            assessment,
+            add,
+            course,
+            dry_run,
+        } => syllabus::curve(&path, &assessment, &add, course.as_deref(), dry_run)?,
         Cmd::Report { course, json } => {
             read(&path, course.as_deref(), |c| report::print(c, json, out))?
         }
-        Cmd::Sample => write(&path, "sample", |ed| {
-            let course = crate::sample::course(Utc::now())?;
-            let message = format!(
-                "Added the tutorial's course {}: {} and {}\n",
-                quote(&course.name),
-                text::count(course.students.len(), "student"),
-                text::count(course.study.len(), "study observation"),
-            );
-            ed.execute(ed.book().add_course(course), Utc::now())?;
-            Ok(message)
-        })?,
+        Cmd::Sample => sample(&path)?,
         Cmd::Train { course } => predict::train(&path, course.as_deref())?,
         Cmd::Predict {
             hours,
@@ -244,6 +315,20 @@ pub fn run(path: PathBuf, cmd: Cmd, out: &mut dyn std::io::Write) -> Result<(), 
     emit(out, &text::clean(&message))
 }
 
+fn sample(path: &Path) -> Result<String, Error> {
+    write(path, "sample", |ed| {
+        let course = crate::sample::course(Utc::now())?;
+        let message = format!(
+            "Added the tutorial's course {}: {} and {}\n",
+            quote(&course.name),
+            text::count(course.students.len(), "student"),
+            text::count(course.study.len(), "study observation"),
+        );
+        ed.execute(ed.book().add_course(course), Utc::now())?;
+        Ok(message)
+    })
+}
+
 /// Runs `f` on a course of the file, read without a lock; prints nothing of its own.
 fn read(
     path: &Path,
@@ -253,154 +338,6 @@ fn read(
     let book = store::load(path)?;
     f(&book.courses[resolve_course(&book, course)?])?;
     Ok(String::new())
-}
-
-fn course_command(
-    path: &Path,
-    cmd: CourseCmd,
-    out: &mut dyn std::io::Write,
-) -> Result<String, Error> {
-    match cmd {
-        CourseCmd::List => {
-            list_courses(&store::load(path)?, out)?;
-            Ok(String::new())
-        }
-        CourseCmd::Add { name } => write(path, "course add", |ed| {
-            let course = crate::model::Course::new(name, Utc::now());
-            ed.execute(ed.book().add_course(course), Utc::now())?;
-            let book = ed.book();
-            let name = &book.courses[book.courses.len() - 1].name;
-            Ok(format!(
-                "Added course {}; commands now use it by default\n",
-                quote(name)
-            ))
-        }),
-        CourseCmd::Letters { a, b, c, d, course } => write(path, "course letters", |ed| {
-            let course = resolve_course(ed.book(), course.as_deref())?;
-            let thresholds = crate::model::Thresholds {
-                a: parse_number("A", &a)?,
-                b: parse_number("B", &b)?,
-                c: parse_number("C", &c)?,
-                d: parse_number("D", &d)?,
-            };
-            let cmd = Command::SetThresholds { course, thresholds };
-            ed.execute(ed.book().in_course(course, cmd), Utc::now())?;
-            let t = thresholds;
-            Ok(format!(
-                "Letters of {}: A from {}, B from {}, C from {}, D from {}, F below\n",
-                quote(&ed.book().courses[course].name),
-                fmt_num(t.a),
-                fmt_num(t.b),
-                fmt_num(t.c),
-                fmt_num(t.d)
-            ))
-        }),
-        CourseCmd::Rename { old, new } => write(path, "course rename", |ed| {
-            let course = resolve_course(ed.book(), Some(&old))?;
-            let before = ed.book().courses[course].name.clone();
-            ed.execute(Command::RenameCourse { course, name: new }, Utc::now())?;
-            Ok(format!(
-                "Renamed course {} to {}\n",
-                quote(&before),
-                quote(&ed.book().courses[course].name)
-            ))
-        }),
-        CourseCmd::Delete { name, yes } => write(path, "course delete", |ed| {
-            let index = resolve_course(ed.book(), Some(&name))?;
-            let c = &ed.book().courses[index];
-            let (name, students) = (c.name.clone(), c.students.len());
-            if !yes {
-                return Err(Error::Refused(format!(
-                    "deleting {} removes all its students and grades; add --yes to confirm",
-                    quote(&name)
-                )));
-            }
-            ed.execute(Command::RemoveCourse { index }, Utc::now())?;
-            Ok(format!(
-                "Deleted course {} with its {}\n",
-                quote(&name),
-                text::count(students, "student")
-            ))
-        }),
-    }
-}
-
-fn assessment_command(
-    path: &Path,
-    cmd: AssessmentCmd,
-    out: &mut dyn std::io::Write,
-) -> Result<String, Error> {
-    let (name, weight, max_points, course) = match cmd {
-        AssessmentCmd::List { course } => {
-            return read(path, course.as_deref(), |c| list_assessments(c, out));
-        }
-        AssessmentCmd::Add {
-            name,
-            weight,
-            max_points,
-            course,
-        } => (name, weight, max_points, course),
-    };
-    write(path, "assessment add", |ed| {
-        let assessment = crate::model::Assessment {
-            name,
-            weight: parse_number("weight", &weight)?,
-            max_points: parse_number("max points", &max_points)?,
-        };
-        let c = resolve_course(ed.book(), course.as_deref())?;
-        let index = ed.book().courses[c].assessments.len();
-        let cmd = Command::InsertAssessment {
-            course: c,
-            index,
-            assessment,
-            grades: Vec::new(),
-        };
-        ed.execute(ed.book().in_course(c, cmd), Utc::now())?;
-        let course = &ed.book().courses[c];
-        let a = &course.assessments[index];
-        Ok(format!(
-            "Added assessment {} to {} (weight {}, {} points)\n",
-            quote(&a.name),
-            quote(&course.name),
-            fmt_num(a.weight),
-            fmt_num(a.max_points)
-        ))
-    })
-}
-
-fn grade(
-    path: &Path,
-    student: &str,
-    points: &str,
-    assessment: Option<&str>,
-    course: Option<&str>,
-) -> Result<String, Error> {
-    write(path, "grade", |ed| {
-        let points = parse_number("points", points)?;
-        let c = resolve_course(ed.book(), course)?;
-        let (cmd, entry) = ed
-            .book()
-            .grade_by_name(c, student, Some(points), assessment)?;
-        let old = ed.book().courses[c]
-            .students
-            .get(entry.student)
-            .and_then(|s| s.grades[entry.assessment]);
-        ed.execute(ed.book().in_course(c, cmd), Utc::now())?;
-        let course = &ed.book().courses[c];
-        let (s, a) = (
-            &course.students[entry.student],
-            &course.assessments[entry.assessment],
-        );
-        let was = old.map_or(String::new(), |p| format!(", was {}", fmt_num(p)));
-        Ok(format!(
-            "{}: {} of {} in {}{was}; final {}\n",
-            s.name,
-            fmt_num(points),
-            fmt_num(a.max_points),
-            a.name,
-            text::one_decimal(course.final_grade(s))
-        ))
-    })
 }
 
 /// Opens the file as its one writer, makes a change, and saves before returning what the
@@ -436,59 +373,6 @@ pub fn resolve_course(book: &Gradebook, name: Option<&str>) -> Result<usize, Mod
             )),
         },
     }
-}
-
-fn list_courses(book: &Gradebook, out: &mut dyn std::io::Write) -> Result<(), Error> {
-    let current = book.current_course();
-    let rows: Vec<Vec<String>> = book
-        .courses
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            vec![
-                if Some(i) == current { "*" } else { " " }.into(),
-                c.name.clone(),
-                text::count(c.students.len(), "student"),
-                text::count(c.assessments.len(), "assessment"),
-                format!("updated {}", text::local_time(c.last_updated)),
-            ]
-        })
-        .collect();
-    if rows.is_empty() {
-        return emit(
-            out,
-            "No courses yet. Add one with `gradebook course add NAME` or `gradebook sample`.\n",
-        );
-    }
-    emit(
-        out,
-        &text::table(&[], &rows, &[false, false, true, true, false]),
-    )
-}
-
-fn list_assessments(
-    course: &crate::model::Course,
-    out: &mut dyn std::io::Write,
-) -> Result<(), Error> {
-    if course.assessments.is_empty() {
-        return emit(
-            out,
-            "No assessments yet. Add one with `gradebook assessment add NAME`.\n",
-        );
-    }
-    let rows: Vec<Vec<String>> = course
-        .assessments
-        .iter()
-        .map(|a| vec![a.name.clone(), fmt_num(a.weight), fmt_num(a.max_points)])
-        .collect();
-    emit(
-        out,
-        &text::table(
-            &["Assessment", "Weight", "Max points"],
-            &rows,
-            &[false, true, true],
-        ),
-    )
 }
 
 /// Writes to stdout, turning a closed pipe into a quiet failure.

@@ -1,4 +1,5 @@
-//! `gradebook report`: the class report as an aligned table or as one JSON object.
+//! `gradebook report`: the class report as an aligned table or as one JSON object
+//! (PRODUCT.md "report --json", version 2).
 
 use chrono::SecondsFormat;
 use serde::Serialize;
@@ -6,9 +7,11 @@ use serde_json::{Map, Value};
 
 use super::emit;
 use crate::error::Error;
-use crate::model::Course;
+use crate::grading::{Plan, Standing};
+use crate::interop::json::cell_json;
+use crate::model::{CategoryMode, Course, Mark, fmt_num};
 use crate::stats::Report;
-use crate::text::{local_time, one_decimal, table};
+use crate::text::{local_time, one_decimal, table, two_decimals};
 
 #[derive(Serialize)]
 struct ReportJson<'a> {
@@ -24,9 +27,16 @@ struct StudentJson<'a> {
     name: &'a str,
     #[serde(rename = "final")]
     final_grade: Option<f64>,
-    letter: Option<String>,
+    letter: Option<&'a str>,
     rank: Option<usize>,
-    /// Points per assessment, in the course's order; null where not graded.
+    final_with_zeros: Option<f64>,
+    /// For each letter but the last, the percent needed on every empty cell.
+    needed: Map<String, Value>,
+    /// Every category's percent; null where it counts nothing.
+    categories: Map<String, Value>,
+    /// The assessments dropped from the current grade.
+    dropped: Vec<&'a str>,
+    /// Per assessment, in the course's order: a number, "EX", "M" or null.
     grades: Map<String, Value>,
 }
 
@@ -58,23 +68,51 @@ pub fn print(course: &Course, json: bool, out: &mut dyn std::io::Write) -> Resul
     emit(out, &text)
 }
 
-fn to_json(course: &Course, r: &Report) -> Result<String, Error> {
-    let students = course
-        .students
+fn student_json<'a>(course: &'a Course, plan: &Plan, r: &Report, i: usize) -> StudentJson<'a> {
+    let s = &course.students[i];
+    let standing = plan.standing(s);
+    let letters = &course.letters.0;
+    let needed = letters
         .iter()
-        .enumerate()
-        .map(|(i, s)| StudentJson {
-            name: &s.name,
-            final_grade: r.finals[i],
-            letter: r.finals[i].map(|f| course.thresholds.letter(f).to_string()),
-            rank: r.ranks[i],
-            grades: course
-                .assessments
-                .iter()
-                .zip(&s.grades)
-                .map(|(a, g)| (a.name.clone(), g.map_or(Value::Null, Value::from)))
-                .collect(),
+        .zip(plan.needed(s))
+        .map(|(g, x)| (g.letter.clone(), x.map_or(Value::Null, Value::from)))
+        .collect();
+    let categories = course
+        .categories
+        .iter()
+        .zip(&standing.categories)
+        .map(|(k, p)| (k.name.clone(), p.map_or(Value::Null, Value::from)))
+        .collect();
+    let grades = course
+        .assessments
+        .iter()
+        .zip(&s.marks)
+        .map(|(a, m)| {
+            let value = cell_json(&(*m).into()).unwrap_or(Value::Null);
+            (a.name.clone(), value)
         })
+        .collect();
+    StudentJson {
+        name: &s.name,
+        final_grade: r.finals[i],
+        letter: r.finals[i].map(|f| course.letters.letter(f)),
+        rank: r.ranks[i],
+        final_with_zeros: plan.final_with_zeros(s),
+        needed,
+        categories,
+        dropped: standing
+            .dropped
+            .iter()
+            .map(|&a| course.assessments[a].name.as_str())
+            .collect(),
+        grades,
+    }
+}
+
+fn to_json(course: &Course, r: &Report) -> Result<String, Error> {
+    let plan = Plan::of(course);
+    let students = (0..course.students.len())
+        .map(|i| student_json(course, &plan, r, i))
         .collect();
     let s = r.stats;
     let doc = ReportJson {
@@ -107,54 +145,144 @@ fn to_json(course: &Course, r: &Report) -> Result<String, Error> {
     Ok(text)
 }
 
+/// The syllabus in a line or two: categories with their share of the final, drops and
+/// modes; late policy; letters.
+pub fn syllabus(course: &Course) -> String {
+    let total: f64 = course.categories.iter().map(|k| k.weight).sum();
+    let categories: Vec<String> = course
+        .categories
+        .iter()
+        .map(|k| {
+            let share = if total > 0.0 {
+                format!("{}%", fmt_num((k.weight / total * 1000.0).round() / 10.0))
+            } else {
+                "0%".into()
+            };
+            let mut s = format!("{} {share}", k.name);
+            if k.drop_lowest > 0 {
+                s.push_str(&format!(" (drop {} lowest)", k.drop_lowest));
+            }
+            if k.mode == CategoryMode::Points {
+                s.push_str(" (total points)");
+            }
+            s
+        })
+        .collect();
+    let mut out = format!("Categories: {}\n", categories.join(" · "));
+    if let Some(p) = &course.late_policy {
+        out.push_str(&format!(
+            "Late work: −{}% of the max points a day, at most −{}%\n",
+            fmt_num(p.per_day),
+            fmt_num(p.max)
+        ));
+    }
+    out.push_str(&format!("Letters: {}\n", course.letters.describe()));
+    out
+}
+
+/// A cell as the text report shows it: `9.5`, `EX`, `M`, `–`; `[...]` when dropped, `L2`
+/// when two days late, `*` with a comment.
+fn cell_text(course: &Course, standing: &Standing, s: usize, a: usize) -> String {
+    let student = &course.students[s];
+    let mut text = match student.marks[a] {
+        Mark::Empty => "–".to_string(),
+        Mark::Points(p) => one_decimal(Some(p)),
+        other => other.text(),
+    };
+    let late = student.late_days(a);
+    if late > 0 {
+        text.push_str(&format!(" L{late}"));
+    }
+    if student.comment(a).is_some() {
+        text.push('*');
+    }
+    if standing.dropped.contains(&a) {
+        text = format!("[{text}]");
+    }
+    text
+}
+
 fn to_text(course: &Course, r: &Report) -> String {
     let mut out = format!(
-        "{}\nLast updated {}\n\n",
+        "{}\nLast updated {}\n{}\n",
         course.name,
-        local_time(course.last_updated)
+        local_time(course.last_updated),
+        syllabus(course)
     );
     if course.students.is_empty() {
         out.push_str("No students yet. Add a grade with `gradebook grade NAME POINTS`.\n");
         return out;
     }
+    let plan = Plan::of(course);
+    let several = course.categories.len() > 1;
     let mut header = vec!["Rank", "Student"];
     header.extend(course.assessments.iter().map(|a| a.name.as_str()));
+    if several {
+        header.extend(course.categories.iter().map(|k| k.name.as_str()));
+    }
     header.extend(["Final", "Letter"]);
     let mut order: Vec<usize> = (0..course.students.len()).collect();
     order.sort_by_key(|&i| (r.ranks[i].unwrap_or(usize::MAX), i));
     let rows: Vec<Vec<String>> = order
         .iter()
         .map(|&i| {
-            let s = &course.students[i];
+            let standing = plan.standing(&course.students[i]);
             let mut row = vec![
                 r.ranks[i].map_or("–".into(), |k| k.to_string()),
-                s.name.clone(),
+                course.students[i].name.clone(),
             ];
-            row.extend(s.grades.iter().map(|g| one_decimal(*g)));
-            row.push(one_decimal(r.finals[i]));
-            row.push(r.finals[i].map_or("–".into(), |f| course.thresholds.letter(f).to_string()));
+            row.extend((0..course.assessments.len()).map(|a| cell_text(course, &standing, i, a)));
+            if several {
+                row.extend(standing.categories.iter().map(|p| two_decimals(*p)));
+            }
+            row.push(two_decimals(r.finals[i]));
+            row.push(r.finals[i].map_or("–".into(), |f| course.letters.letter(f).to_string()));
             row
         })
         .collect();
-    let mut right = vec![true, false];
-    right.extend(std::iter::repeat_n(true, course.assessments.len() + 1));
-    right.push(false);
+    let columns = header.len();
+    let mut right = vec![true; columns];
+    right[1] = false;
+    right[columns - 1] = false;
     out.push_str(&table(&header, &rows, &right));
+    out.push_str(&summary_lines(course, r));
+    out
+}
+
+fn summary_lines(course: &Course, r: &Report) -> String {
+    let marks = course.students.iter().any(|s| {
+        !s.notes.is_empty()
+            || s.marks
+                .iter()
+                .any(|m| matches!(m, Mark::Excused | Mark::Missing))
+    }) || course.categories.iter().any(|k| k.drop_lowest > 0);
+    let mut out = String::new();
+    if marks {
+        out.push_str(
+            "[..] dropped  EX excused  M missing (counts 0)  L2 two days late  * comment\n",
+        );
+    }
     let st = r.stats;
     out.push_str(&format!(
         "\nClass average {}  Median {}  Std dev {}  Min {}  Max {}  ({} graded of {})\n",
-        one_decimal(st.mean),
-        one_decimal(st.median),
+        two_decimals(st.mean),
+        two_decimals(st.median),
         st.std_dev.map_or("–".into(), |d| format!("{d:.2}")),
-        one_decimal(st.min),
-        one_decimal(st.max),
+        two_decimals(st.min),
+        two_decimals(st.max),
         st.count,
         course.students.len()
     ));
     let top: Vec<String> = r
         .top
         .iter()
-        .map(|&i| format!("{} ({})", course.students[i].name, one_decimal(r.finals[i])))
+        .map(|&i| {
+            format!(
+                "{} ({})",
+                course.students[i].name,
+                two_decimals(r.finals[i])
+            )
+        })
         .collect();
     let label = if top.len() > 1 {
         "Top students"

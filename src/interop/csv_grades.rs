@@ -1,6 +1,7 @@
 //! Grades as CSV: a header `student,<assessment>...` (an export adds computed columns, whose
-//! headers end in `(computed)`), then one row per student with points per assessment; an
-//! empty cell means no grade.
+//! headers end in `(computed)`), then one row per student with, per assessment, points,
+//! `EX` (excused) or `M` (missing); an empty cell means no grade (and changes nothing on
+//! import). Late days and comments travel in JSON only.
 
 use std::collections::{HashMap, HashSet};
 
@@ -9,8 +10,8 @@ use super::{
 };
 use crate::model::MAX_ASSESSMENTS;
 use crate::model::{
-    Assessment, Command, Course, GradeEntry, Student, check_assessment_name, check_name,
-    check_points, name_key, parse_number,
+    Assessment, Cell, CellEntry, Command, Course, Mark, Student, check_assessment_name, check_name,
+    check_points, name_key,
 };
 use crate::stats::Report;
 use crate::text::quote;
@@ -35,10 +36,13 @@ pub fn export(course: &Course) -> Result<String, csv::Error> {
     w.write_record(header.iter().map(|h| neutralise(h).into_owned()))?;
     for (s, fin) in course.students.iter().zip(&report.finals) {
         let mut row = vec![neutralise(&s.name).into_owned()];
-        row.extend(s.grades.iter().map(|g| g.map(exact).unwrap_or_default()));
+        row.extend(s.marks.iter().map(|m| match m {
+            Mark::Points(p) => exact(*p),
+            other => other.text(),
+        }));
         row.push(fin.map(exact).unwrap_or_default());
         row.push(
-            fin.map(|f| course.thresholds.letter(f).to_string())
+            fin.map(|f| course.letters.letter(f).to_string())
                 .unwrap_or_default(),
         );
         w.write_record(&row)?;
@@ -186,10 +190,10 @@ fn read_header(
     Ok(Columns { targets, new })
 }
 
-/// One checked row: the student's name and points per CSV column.
+/// One checked row: the student's name and a mark per CSV column (`None`: no change).
 struct RowData {
     name: String,
-    points: Vec<Option<f64>>,
+    points: Vec<Option<Mark>>,
 }
 
 fn read_row(
@@ -244,8 +248,12 @@ fn read_row(
             points.push(None);
             continue;
         }
-        match parse_number("points", cell).and_then(|p| check_points(p, max, label).map(|()| p)) {
-            Ok(p) => points.push(Some(p)),
+        let mark = Mark::parse(cell).and_then(|m| match m {
+            Mark::Points(p) => check_points(p, max, label).map(|()| m),
+            other => Ok(other),
+        });
+        match mark {
+            Ok(m) => points.push(Some(m)),
             Err(e) => {
                 problems.add(line, col, e.to_string());
                 ok = false;
@@ -266,7 +274,7 @@ fn plan(course: &Course, c: usize, columns: &Columns, rows: Vec<RowData>) -> (Co
             course: c,
             index: first_new + i,
             assessment: Assessment::named(name.clone()),
-            grades: Vec::new(),
+            cells: Vec::new(),
         })
         .collect();
     let existing: HashMap<String, usize> = course
@@ -284,33 +292,34 @@ fn plan(course: &Course, c: usize, columns: &Columns, rows: Vec<RowData>) -> (Co
     let total = first_new + columns.new.len();
     for row in rows {
         let existing_index = existing.get(&name_key(&row.name)).copied();
-        let mut fresh = vec![None; total];
-        for (target, points) in columns.targets.iter().zip(row.points) {
+        let mut fresh = vec![Cell::default(); total];
+        for (target, mark) in columns.targets.iter().zip(row.points) {
             let assessment = match target {
                 Target::Existing(a) => *a,
                 Target::New(n) => first_new + n,
                 Target::Ignored => continue,
             };
-            if points.is_none() {
+            let Some(mark) = mark else {
                 continue;
-            }
+            };
             summary.grades += 1;
             match existing_index {
-                Some(student) => grades.push(Command::SetGrade(GradeEntry {
-                    course: c,
-                    student,
-                    assessment,
-                    points,
-                })),
-                None => fresh[assessment] = points,
+                Some(student) => {
+                    // Late days and a comment stay with the cell when its mark changes.
+                    let old = course.students[student].cell(assessment);
+                    grades.push(Command::SetCell(CellEntry {
+                        course: c,
+                        student,
+                        assessment,
+                        cell: old.with_mark(mark),
+                    }))
+                }
+                None => fresh[assessment] = mark.into(),
             }
         }
         match existing_index {
             Some(_) => summary.updated_students += 1,
-            None => new_students.push(Student {
-                name: row.name,
-                grades: fresh,
-            }),
+            None => new_students.push(Student::with_cells(row.name, fresh)),
         }
     }
     summary.new_students = new_students.len();

@@ -1,18 +1,24 @@
 //! The whole gradebook as JSON, the readable second format:
-//! `{"format": "gradebook", "version": 1, "courses": [...]}` (shape in the README).
+//! `{"format": "gradebook", "version": 2, "courses": [...]}` (shape in the README).
+//! Version 1 (no syllabus: assessments without categories, points only, four letter
+//! thresholds) is read too.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::ImportError;
-use crate::model::{Assessment, Command, Course, Gradebook, Student, Study, Thresholds, name_key};
+use crate::model::{
+    Assessment, Category, CategoryMode, Cell, Command, Course, DEFAULT_CATEGORY, Gradebook,
+    LatePolicy, LetterGrade, LetterScheme, Mark, Student, Study, name_key,
+};
 use crate::predictor::TrainedModel;
 use crate::text::quote;
 
 /// The value of `"format"`.
 pub const FORMAT: &str = "gradebook";
-/// The JSON version this build writes and reads.
-pub const VERSION: u32 = 1;
+/// The JSON version this build writes; it reads 1 and 2.
+pub const VERSION: u32 = 2;
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,26 +33,70 @@ struct Document {
 struct CourseJson {
     name: String,
     last_updated: DateTime<Utc>,
-    assessments: Vec<Assessment>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    categories: Option<Vec<CategoryJson>>,
+    assessments: Vec<AssessmentJson>,
     students: Vec<StudentJson>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    letters: Option<Vec<LetterGrade>>,
+    #[serde(default)]
+    late_policy: Option<LatePolicy>,
     study: Study,
     model: Option<TrainedModel>,
+    /// Version 1's four letter thresholds; never written.
+    #[serde(default, skip_serializing)]
+    thresholds: Option<crate::store::v1::Thresholds>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CategoryJson {
+    name: String,
+    weight: f64,
     #[serde(default)]
-    thresholds: Thresholds,
+    drop_lowest: u32,
+    #[serde(default = "mean")]
+    mode: ModeJson,
+}
+
+fn mean() -> ModeJson {
+    ModeJson::Mean
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum ModeJson {
+    Mean,
+    Points,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AssessmentJson {
+    name: String,
+    /// The category's name; left out, the course's only category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    category: Option<String>,
+    weight: f64,
+    max_points: f64,
+    #[serde(default)]
+    extra_credit: bool,
+    #[serde(default)]
+    never_drop: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct StudentJson {
     name: String,
-    /// Points per assessment name; ungraded assessments are left out.
+    /// Cells by assessment name; empty ones are left out.
     grades: UniqueMap,
 }
 
 /// A JSON object with its keys in order, refusing a key that appears twice: a plain map
 /// would keep the last value and drop the other without a word.
 #[derive(Debug, Default)]
-struct UniqueMap(Vec<(String, serde_json::Value)>);
+struct UniqueMap(Vec<(String, Value)>);
 
 impl Serialize for UniqueMap {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -70,7 +120,7 @@ impl<'de> Deserialize<'de> for UniqueMap {
             ) -> Result<UniqueMap, A::Error> {
                 let mut seen = std::collections::HashSet::new();
                 let mut entries = Vec::new();
-                while let Some((key, value)) = map.next_entry::<String, serde_json::Value>()? {
+                while let Some((key, value)) = map.next_entry::<String, Value>()? {
                     if !seen.insert(key.clone()) {
                         return Err(serde::de::Error::custom(format!(
                             "the grade for {} appears twice",
@@ -86,7 +136,7 @@ impl<'de> Deserialize<'de> for UniqueMap {
     }
 }
 
-/// The gradebook as pretty-printed JSON.
+/// The gradebook as pretty-printed JSON, version 2.
 pub fn export(book: &Gradebook) -> Result<String, serde_json::Error> {
     let courses = book.courses.iter().map(course_json).collect();
     let doc = Document {
@@ -99,33 +149,84 @@ pub fn export(book: &Gradebook) -> Result<String, serde_json::Error> {
     Ok(text)
 }
 
+/// A cell as JSON: a number, `"EX"`, `"M"`, or with late days or a comment an object
+/// `{"value": ..., "late_days": n, "comment": "..."}`; `None` for a blank cell.
+pub fn cell_json(cell: &Cell) -> Option<Value> {
+    let value = match cell.mark {
+        Mark::Empty => Value::Null,
+        Mark::Points(p) => Value::from(p),
+        Mark::Excused => Value::from("EX"),
+        Mark::Missing => Value::from("M"),
+    };
+    if cell.late_days == 0 && cell.comment.is_none() {
+        return (!value.is_null()).then_some(value);
+    }
+    let mut object = serde_json::Map::new();
+    object.insert("value".into(), value);
+    if cell.late_days > 0 {
+        object.insert("late_days".into(), Value::from(cell.late_days));
+    }
+    if let Some(c) = &cell.comment {
+        object.insert("comment".into(), Value::from(c.as_str()));
+    }
+    Some(Value::Object(object))
+}
+
 fn course_json(c: &Course) -> CourseJson {
     let students = c
         .students
         .iter()
         .map(|s| StudentJson {
             name: s.name.clone(),
-            grades: c
-                .assessments
-                .iter()
-                .zip(&s.grades)
-                .filter_map(|(a, g)| g.map(|p| (a.name.clone(), serde_json::Value::from(p))))
-                .collect::<Vec<_>>()
-                .into(),
+            grades: UniqueMap(
+                c.assessments
+                    .iter()
+                    .zip(s.cells())
+                    .filter_map(|(a, cell)| cell_json(&cell).map(|v| (a.name.clone(), v)))
+                    .collect(),
+            ),
         })
         .collect();
     CourseJson {
         name: c.name.clone(),
         last_updated: c.last_updated,
-        assessments: c.assessments.clone(),
+        categories: Some(
+            c.categories
+                .iter()
+                .map(|k| CategoryJson {
+                    name: k.name.clone(),
+                    weight: k.weight,
+                    drop_lowest: k.drop_lowest,
+                    mode: match k.mode {
+                        CategoryMode::Mean => ModeJson::Mean,
+                        CategoryMode::Points => ModeJson::Points,
+                    },
+                })
+                .collect(),
+        ),
+        assessments: c
+            .assessments
+            .iter()
+            .map(|a| AssessmentJson {
+                name: a.name.clone(),
+                category: c.categories.get(a.category).map(|k| k.name.clone()),
+                weight: a.weight,
+                max_points: a.max_points,
+                extra_credit: a.extra_credit,
+                never_drop: a.never_drop,
+            })
+            .collect(),
         students,
+        letters: Some(c.letters.0.clone()),
+        late_policy: c.late_policy,
         study: c.study.clone(),
         model: c.model.clone(),
-        thresholds: c.thresholds,
+        thresholds: None,
     }
 }
 
-/// Reads a JSON export and returns the command adding its courses after the existing ones.
+/// Reads a JSON export (version 1 or 2) and returns the command adding its courses after
+/// the existing ones.
 pub fn import(book: &Gradebook, bytes: &[u8]) -> Result<(Command, usize), ImportError> {
     let text = std::str::from_utf8(super::strip_bom(bytes))
         .map_err(|_| ImportError::one(None, None, "the file is not UTF-8 text"))?;
@@ -136,26 +237,7 @@ pub fn import(book: &Gradebook, bytes: &[u8]) -> Result<(Command, usize), Import
         };
         ImportError::one(Some(e.line() as u64), Some(e.column() as u64), message)
     })?;
-    if doc.format != FORMAT {
-        return Err(ImportError::one(
-            None,
-            None,
-            format!("\"format\" is {}, not \"{FORMAT}\"", quote(&doc.format)),
-        ));
-    }
-    if doc.version == 0 {
-        return Err(ImportError::one(None, None, "version 0 does not exist"));
-    }
-    if doc.version > VERSION {
-        return Err(ImportError::one(
-            None,
-            None,
-            format!(
-                "version {} is newer than this gradebook reads ({VERSION})",
-                doc.version
-            ),
-        ));
-    }
+    check_header(&doc)?;
     let mut taken: std::collections::HashSet<String> =
         book.courses.iter().map(|c| name_key(&c.name)).collect();
     let mut cmds = Vec::new();
@@ -182,6 +264,30 @@ pub fn import(book: &Gradebook, bytes: &[u8]) -> Result<(Command, usize), Import
     Ok((Command::Batch(cmds), n))
 }
 
+fn check_header(doc: &Document) -> Result<(), ImportError> {
+    if doc.format != FORMAT {
+        return Err(ImportError::one(
+            None,
+            None,
+            format!("\"format\" is {}, not \"{FORMAT}\"", quote(&doc.format)),
+        ));
+    }
+    if doc.version == 0 {
+        return Err(ImportError::one(None, None, "version 0 does not exist"));
+    }
+    if doc.version > VERSION {
+        return Err(ImportError::one(
+            None,
+            None,
+            format!(
+                "version {} is newer than this gradebook reads ({VERSION})",
+                doc.version
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// How much of a parser's message is shown: it may quote the file.
 const MESSAGE_CHARS: usize = 200;
 
@@ -197,49 +303,136 @@ fn strip_position(message: &str) -> String {
 struct Wrong(String);
 
 fn to_course(cj: CourseJson) -> Result<Course, Wrong> {
-    let mut students = Vec::with_capacity(cj.students.len());
-    for sj in cj.students {
-        let mut grades = vec![None; cj.assessments.len()];
-        for (name, value) in sj.grades.0.iter().filter(|(_, v)| !v.is_null()) {
-            let a = cj
-                .assessments
-                .iter()
-                .position(|a| &a.name == name)
-                .ok_or_else(|| {
-                    Wrong(format!(
-                        "{} has a grade in {}, which is not an assessment",
-                        quote(&sj.name),
-                        quote(name)
-                    ))
-                })?;
-            let points = value.as_f64().ok_or_else(|| {
+    let mut course = Course::new(cj.name, cj.last_updated);
+    if let Some(categories) = cj.categories {
+        course.categories = categories
+            .into_iter()
+            .map(|k| Category {
+                name: k.name,
+                weight: k.weight,
+                drop_lowest: k.drop_lowest,
+                mode: match k.mode {
+                    ModeJson::Mean => CategoryMode::Mean,
+                    ModeJson::Points => CategoryMode::Points,
+                },
+            })
+            .collect();
+    }
+    course.letters = match (cj.letters, cj.thresholds) {
+        (Some(_), Some(_)) => {
+            return Err(Wrong("give \"letters\" or \"thresholds\", not both".into()));
+        }
+        (Some(letters), None) => LetterScheme(letters),
+        (None, Some(t)) => LetterScheme::from_thresholds(t.a, t.b, t.c, t.d),
+        (None, None) => LetterScheme::default(),
+    };
+    course.late_policy = cj.late_policy;
+    for aj in cj.assessments {
+        let category = match &aj.category {
+            Some(name) => course.find_category(name).ok_or_else(|| {
                 Wrong(format!(
-                    "{}'s grade in {} is not a number",
-                    quote(&sj.name),
+                    "assessment {} is in category {}, which is not one",
+                    quote(&aj.name),
                     quote(name)
                 ))
-            })?;
-            // + 0.0 makes -0 a plain 0.
-            grades[a] = Some(points + 0.0);
-        }
-        students.push(Student {
-            name: sj.name,
-            grades,
+            })?,
+            None if course.categories.len() == 1 => 0,
+            None => {
+                return Err(Wrong(format!(
+                    "assessment {} needs a category",
+                    quote(&aj.name)
+                )));
+            }
+        };
+        course.assessments.push(Assessment {
+            name: aj.name,
+            category,
+            weight: aj.weight,
+            max_points: aj.max_points,
+            extra_credit: aj.extra_credit,
+            never_drop: aj.never_drop,
         });
     }
-    Ok(Course {
-        name: cj.name,
-        last_updated: cj.last_updated,
-        assessments: cj.assessments,
-        students,
-        thresholds: cj.thresholds,
-        study: cj.study,
-        model: cj.model,
-    })
+    for sj in cj.students {
+        let student = to_student(&course.assessments, sj)?;
+        course.students.push(student);
+    }
+    course.study = cj.study;
+    course.model = cj.model;
+    if course.categories.is_empty() {
+        course.categories = vec![Category::named(DEFAULT_CATEGORY)];
+    }
+    Ok(course)
 }
 
-impl From<Vec<(String, serde_json::Value)>> for UniqueMap {
-    fn from(entries: Vec<(String, serde_json::Value)>) -> Self {
-        Self(entries)
+fn to_student(assessments: &[Assessment], sj: StudentJson) -> Result<Student, Wrong> {
+    let mut cells = vec![Cell::default(); assessments.len()];
+    for (name, value) in sj.grades.0 {
+        let a = assessments
+            .iter()
+            .position(|a| a.name == name)
+            .ok_or_else(|| {
+                Wrong(format!(
+                    "{} has a grade in {}, which is not an assessment",
+                    quote(&sj.name),
+                    quote(&name)
+                ))
+            })?;
+        cells[a] = read_cell(&value).map_err(|what| {
+            Wrong(format!(
+                "{}'s grade in {}: {what}",
+                quote(&sj.name),
+                quote(&name)
+            ))
+        })?;
+    }
+    Ok(Student::with_cells(sj.name, cells))
+}
+
+/// A cell from its JSON: a number, `"EX"`, `"M"`, null, or `{"value", "late_days",
+/// "comment"}`.
+pub fn read_cell(value: &Value) -> Result<Cell, String> {
+    match value {
+        Value::Object(map) => {
+            if let Some(key) = map
+                .keys()
+                .find(|k| !["value", "late_days", "comment"].contains(&k.as_str()))
+            {
+                return Err(format!("unknown field {}", quote(key)));
+            }
+            let mark = read_mark(map.get("value").unwrap_or(&Value::Null))?;
+            let late_days = match map.get("late_days") {
+                None | Some(Value::Null) => 0,
+                Some(v) => v
+                    .as_u64()
+                    .and_then(|d| u32::try_from(d).ok())
+                    .ok_or("late_days must be a whole number of days")?,
+            };
+            let comment = match map.get("comment") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(_) => return Err("a comment is text".into()),
+            };
+            Ok(Cell {
+                mark,
+                late_days,
+                comment,
+            })
+        }
+        other => Ok(read_mark(other)?.into()),
+    }
+}
+
+fn read_mark(value: &Value) -> Result<Mark, String> {
+    match value {
+        Value::Null => Ok(Mark::Empty),
+        // + 0.0 makes -0 a plain 0.
+        Value::Number(n) => n
+            .as_f64()
+            .map(|p| Mark::Points(p + 0.0))
+            .ok_or_else(|| "not a number".to_string()),
+        Value::String(s) if s.eq_ignore_ascii_case("EX") => Ok(Mark::Excused),
+        Value::String(s) if s.eq_ignore_ascii_case("M") => Ok(Mark::Missing),
+        _ => Err("a grade is a number, \"EX\", \"M\" or null".into()),
     }
 }

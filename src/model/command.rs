@@ -1,17 +1,14 @@
 //! Every change to a gradebook is a [`Command`]. [`Gradebook::apply`] validates it, makes it,
 //! and returns the command that undoes it, so undo and redo are exact by construction.
+//! Changes inside a course are made by the course (`course.rs`).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::validate::{
-    MAX_ASSESSMENTS, MAX_COURSES, MAX_OBSERVATIONS, MAX_STUDENTS, check_assessment_name,
-    check_count, check_hours, check_name, check_points, check_positive, check_score,
-    check_stored_name,
-};
+use super::validate::{MAX_COURSES, check_count, check_name, check_stored_name};
 use super::{
-    Assessment, Course, Gradebook, Observation, Student, Thresholds, find_duplicate, name_key,
-    same_name,
+    Assessment, Category, Cell, Course, Gradebook, LatePolicy, LetterScheme, Observation, Student,
+    find_duplicate, same_name,
 };
 use crate::error::ModelError;
 use crate::predictor::TrainedModel;
@@ -37,15 +34,41 @@ pub enum Command {
         course: Option<usize>,
     },
 
+    // The syllabus
+    /// Insert a category at `index`; assessments of later categories follow it.
+    InsertCategory {
+        course: usize,
+        index: usize,
+        category: Category,
+    },
+    /// Remove a category that holds no assessment.
+    RemoveCategory {
+        course: usize,
+        index: usize,
+    },
+    /// Replace name, weight, drop count and mode of a category.
+    EditCategory {
+        course: usize,
+        index: usize,
+        category: Category,
+    },
+    SetLetters {
+        course: usize,
+        letters: LetterScheme,
+    },
+    SetLatePolicy {
+        course: usize,
+        policy: Option<LatePolicy>,
+    },
+
     // Students
     RenameStudent {
         course: usize,
         student: usize,
         name: String,
     },
-
-    /// Insert students at `index`, each with one grade slot per assessment (or none, for
-    /// empty slots).
+    /// Insert students at `index`, each with one cell per assessment (or none, for empty
+    /// cells).
     InsertStudents {
         course: usize,
         index: usize,
@@ -58,18 +81,19 @@ pub enum Command {
     },
 
     // Assessments
-    /// Insert an assessment at `index` with one grade per student (`grades[s]`).
+    /// Insert an assessment at `index` with one cell per student (`cells[s]`, or none for
+    /// empty cells).
     InsertAssessment {
         course: usize,
         index: usize,
         assessment: Assessment,
-        grades: Vec<Option<f64>>,
+        cells: Vec<Cell>,
     },
     RemoveAssessment {
         course: usize,
         index: usize,
     },
-    /// Replace name, weight and max points of an assessment.
+    /// Replace everything about an assessment: name, category, weight, max points, flags.
     EditAssessment {
         course: usize,
         index: usize,
@@ -77,12 +101,8 @@ pub enum Command {
     },
 
     // Grades
-    /// Set (or clear, with `None`) the points of one student in one assessment.
-    SetGrade(GradeEntry),
-    SetThresholds {
-        course: usize,
-        thresholds: Thresholds,
-    },
+    /// Set one cell: its mark, late days and comment.
+    SetCell(CellEntry),
 
     // Study-hours predictor
     InsertObservations {
@@ -104,34 +124,38 @@ pub enum Command {
     Batch(Vec<Command>),
 }
 
-/// The points of one student in one assessment.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct GradeEntry {
+/// One cell of one student in one assessment, and what it should hold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CellEntry {
     pub course: usize,
     pub student: usize,
     pub assessment: usize,
-    pub points: Option<f64>,
+    pub cell: Cell,
 }
 
 impl Command {
     /// The course whose content this command changes, whose `last_updated` it sets.
     /// Course inserts and removals carry their own; batches touch through their parts.
-    fn touched_course(&self) -> Option<usize> {
+    pub(super) fn touched_course(&self) -> Option<usize> {
         use Command::*;
         match self {
             InsertCourse { .. } | RemoveCourse { .. } | SelectCourse { .. } | Batch(_) => None,
             RenameCourse { course, .. }
+            | InsertCategory { course, .. }
+            | RemoveCategory { course, .. }
+            | EditCategory { course, .. }
+            | SetLetters { course, .. }
+            | SetLatePolicy { course, .. }
             | RenameStudent { course, .. }
             | InsertAssessment { course, .. }
             | RemoveAssessment { course, .. }
             | EditAssessment { course, .. }
-            | SetThresholds { course, .. }
             | InsertStudents { course, .. }
             | RemoveStudents { course, .. }
             | InsertObservations { course, .. }
             | RemoveObservations { course, .. }
             | SetModel { course, .. }
-            | SetGrade(GradeEntry { course, .. }) => Some(*course),
+            | SetCell(CellEntry { course, .. }) => Some(*course),
         }
     }
 }
@@ -307,393 +331,5 @@ impl Gradebook {
             return Err(ModelError::Gone("course"));
         }
         Ok(())
-    }
-}
-
-/// Checks an observation, trimming the student's name.
-fn check_observation(mut o: Observation) -> Result<Observation, ModelError> {
-    check_hours(o.hours)?;
-    check_score(o.score)?;
-    if let Some(name) = &o.student {
-        o.student = Some(check_name("student", name)?);
-    }
-    Ok(o)
-}
-
-fn check_thresholds(t: &Thresholds) -> Result<(), ModelError> {
-    let ok = [t.a, t.b, t.c, t.d]
-        .iter()
-        .all(|x| x.is_finite() && (0.0..=100.0).contains(x))
-        && t.a >= t.b
-        && t.b >= t.c
-        && t.c >= t.d;
-    if ok {
-        Ok(())
-    } else {
-        Err(ModelError::invalid(
-            "letter thresholds must be from 0 to 100 with A ≥ B ≥ C ≥ D",
-        ))
-    }
-}
-
-impl Course {
-    /// Makes a change inside this course (number `c` of the gradebook); returns its inverse.
-    fn apply(&mut self, c: usize, cmd: Command) -> Result<Command, ModelError> {
-        use Command::*;
-        Ok(match cmd {
-            RenameStudent { student, name, .. } => RenameStudent {
-                course: c,
-                student,
-                name: self.rename_student(student, name)?,
-            },
-            InsertStudents {
-                index, students, ..
-            } => {
-                let count = students.len();
-                self.insert_students(index, students)?;
-                RemoveStudents {
-                    course: c,
-                    index,
-                    count,
-                }
-            }
-            RemoveStudents { index, count, .. } => InsertStudents {
-                course: c,
-                index,
-                students: self.remove_students(index, count)?,
-            },
-            InsertAssessment {
-                index,
-                assessment,
-                grades,
-                ..
-            } => {
-                self.insert_assessment(index, assessment, grades)?;
-                RemoveAssessment { course: c, index }
-            }
-            RemoveAssessment { index, .. } => {
-                let (assessment, grades) = self.remove_assessment(index)?;
-                InsertAssessment {
-                    course: c,
-                    index,
-                    assessment,
-                    grades,
-                }
-            }
-            EditAssessment {
-                index, assessment, ..
-            } => EditAssessment {
-                course: c,
-                index,
-                assessment: self.edit_assessment(index, assessment)?,
-            },
-            SetGrade(entry) => SetGrade(self.set_grade(entry)?),
-            SetThresholds { thresholds, .. } => {
-                check_thresholds(&thresholds)?;
-                SetThresholds {
-                    course: c,
-                    thresholds: std::mem::replace(&mut self.thresholds, thresholds),
-                }
-            }
-            InsertObservations {
-                index,
-                observations,
-                ..
-            } => {
-                let count = self.insert_observations(index, observations)?;
-                RemoveObservations {
-                    course: c,
-                    index,
-                    count,
-                }
-            }
-            RemoveObservations { index, count, .. } => InsertObservations {
-                course: c,
-                index,
-                observations: self.remove_observations(index, count)?,
-            },
-            SetModel { model, .. } => {
-                if let Some(m) = &model {
-                    super::validate::check_model(m, &self.study)?;
-                }
-                let old = std::mem::replace(&mut self.model, model.map(|m| *m));
-                SetModel {
-                    course: c,
-                    model: old.map(Box::new),
-                }
-            }
-            // Changes of the gradebook itself are made by the gradebook.
-            _ => {
-                return Err(ModelError::invalid(
-                    "that change is not made inside a course",
-                ));
-            }
-        })
-    }
-
-    fn rename_student(&mut self, student: usize, name: String) -> Result<String, ModelError> {
-        let name = check_name("student", &name)?;
-        self.check_unique_student(&name, Some(student))?;
-        let s = self
-            .students
-            .get_mut(student)
-            .ok_or(ModelError::Gone("student"))?;
-        Ok(std::mem::replace(&mut s.name, name))
-    }
-
-    fn remove_students(&mut self, index: usize, count: usize) -> Result<Vec<Student>, ModelError> {
-        let end = index
-            .checked_add(count)
-            .filter(|&e| e <= self.students.len());
-        let end = end.ok_or(ModelError::Gone("student"))?;
-        Ok(self.students.drain(index..end).collect())
-    }
-
-    fn remove_assessment(
-        &mut self,
-        index: usize,
-    ) -> Result<(Assessment, Vec<Option<f64>>), ModelError> {
-        if index >= self.assessments.len() {
-            return Err(ModelError::Gone("assessment"));
-        }
-        let assessment = self.assessments.remove(index);
-        let grades = self
-            .students
-            .iter_mut()
-            .map(|s| s.grades.remove(index))
-            .collect();
-        Ok((assessment, grades))
-    }
-
-    fn insert_observations(
-        &mut self,
-        index: usize,
-        observations: Vec<Observation>,
-    ) -> Result<usize, ModelError> {
-        if index > self.study.len() {
-            return Err(ModelError::Gone("observation"));
-        }
-        check_count(
-            "observations in a course",
-            self.study.len() + observations.len(),
-            MAX_OBSERVATIONS,
-        )?;
-        let observations = observations
-            .into_iter()
-            .map(check_observation)
-            .collect::<Result<Vec<_>, _>>()?;
-        let count = observations.len();
-        self.study.insert_many(index, observations);
-        Ok(count)
-    }
-
-    fn remove_observations(
-        &mut self,
-        index: usize,
-        count: usize,
-    ) -> Result<Vec<Observation>, ModelError> {
-        let end = index.checked_add(count).filter(|&e| e <= self.study.len());
-        let end = end.ok_or(ModelError::Gone("observation"))?;
-        Ok(self.study.remove_many(index, end))
-    }
-
-    fn check_unique_student(&self, name: &str, except: Option<usize>) -> Result<(), ModelError> {
-        match self.find_student(name) {
-            Some(i) if Some(i) != except => Err(ModelError::Duplicate {
-                what: "student",
-                name: name.to_string(),
-            }),
-            _ => Ok(()),
-        }
-    }
-
-    fn check_unique_assessment(&self, name: &str, except: Option<usize>) -> Result<(), ModelError> {
-        match self.find_assessment(name) {
-            Some(i) if Some(i) != except => Err(ModelError::Duplicate {
-                what: "assessment",
-                name: name.to_string(),
-            }),
-            _ => Ok(()),
-        }
-    }
-
-    fn insert_students(
-        &mut self,
-        index: usize,
-        mut students: Vec<Student>,
-    ) -> Result<(), ModelError> {
-        if index > self.students.len() {
-            return Err(ModelError::Gone("student"));
-        }
-        check_count(
-            "students in a course",
-            self.students.len() + students.len(),
-            MAX_STUDENTS,
-        )?;
-        let mut seen: std::collections::HashSet<String> =
-            self.students.iter().map(|s| name_key(&s.name)).collect();
-        for student in &mut students {
-            student.name = check_name("student", &student.name)?;
-            if !seen.insert(name_key(&student.name)) {
-                return Err(ModelError::Duplicate {
-                    what: "student",
-                    name: student.name.clone(),
-                });
-            }
-            if student.grades.is_empty() {
-                student.grades = vec![None; self.assessments.len()];
-            }
-            self.check_student_grades(student)?;
-        }
-        self.students.splice(index..index, students);
-        Ok(())
-    }
-
-    fn check_student_grades(&self, student: &Student) -> Result<(), ModelError> {
-        if student.grades.len() != self.assessments.len() {
-            return Err(ModelError::invalid(format!(
-                "{} has {} grades for {} assessments",
-                student.name,
-                student.grades.len(),
-                self.assessments.len()
-            )));
-        }
-        for (a, g) in self.assessments.iter().zip(&student.grades) {
-            if let Some(p) = g {
-                check_points(*p, a.max_points, &a.name)?;
-            }
-        }
-        Ok(())
-    }
-
-    fn check_assessment(
-        &self,
-        a: &Assessment,
-        except: Option<usize>,
-    ) -> Result<Assessment, ModelError> {
-        let name = check_assessment_name(&a.name)?;
-        self.check_unique_assessment(&name, except)?;
-        check_positive("weight", a.weight)?;
-        check_positive("max points", a.max_points)?;
-        Ok(Assessment {
-            name,
-            weight: a.weight,
-            max_points: a.max_points,
-        })
-    }
-
-    fn insert_assessment(
-        &mut self,
-        index: usize,
-        assessment: Assessment,
-        grades: Vec<Option<f64>>,
-    ) -> Result<(), ModelError> {
-        if index > self.assessments.len() {
-            return Err(ModelError::Gone("assessment"));
-        }
-        check_count(
-            "assessments in a course",
-            self.assessments.len() + 1,
-            MAX_ASSESSMENTS,
-        )?;
-        let assessment = self.check_assessment(&assessment, None)?;
-        let grades = if grades.is_empty() {
-            vec![None; self.students.len()]
-        } else {
-            grades
-        };
-        if grades.len() != self.students.len() {
-            return Err(ModelError::invalid("one grade per student is needed"));
-        }
-        for p in grades.iter().flatten() {
-            check_points(*p, assessment.max_points, &assessment.name)?;
-        }
-        for (s, g) in self.students.iter_mut().zip(grades) {
-            s.grades.insert(index, g);
-        }
-        self.assessments.insert(index, assessment);
-        Ok(())
-    }
-
-    fn edit_assessment(&mut self, index: usize, new: Assessment) -> Result<Assessment, ModelError> {
-        if index >= self.assessments.len() {
-            return Err(ModelError::Gone("assessment"));
-        }
-        let new = self.check_assessment(&new, Some(index))?;
-        if let Some(s) = self
-            .students
-            .iter()
-            .find(|s| s.grades[index].is_some_and(|p| p > new.max_points))
-        {
-            return Err(ModelError::invalid(format!(
-                "{} has more points than the new maximum of {}",
-                s.name, new.max_points
-            )));
-        }
-        Ok(std::mem::replace(&mut self.assessments[index], new))
-    }
-
-    fn set_grade(&mut self, e: super::GradeEntry) -> Result<super::GradeEntry, ModelError> {
-        let a = self
-            .assessments
-            .get(e.assessment)
-            .ok_or(ModelError::Gone("assessment"))?;
-        if let Some(p) = e.points {
-            check_points(p, a.max_points, &a.name)?;
-        }
-        let s = self
-            .students
-            .get_mut(e.student)
-            .ok_or(ModelError::Gone("student"))?;
-        let old = std::mem::replace(&mut s.grades[e.assessment], e.points);
-        Ok(super::GradeEntry { points: old, ..e })
-    }
-
-    /// Checks every rule of a course as a whole (for loaded and imported data).
-    pub fn validate(&self) -> Result<(), ModelError> {
-        check_count(
-            "assessments in a course",
-            self.assessments.len(),
-            MAX_ASSESSMENTS,
-        )?;
-        check_count("students in a course", self.students.len(), MAX_STUDENTS)?;
-        check_count(
-            "observations in a course",
-            self.study.len(),
-            MAX_OBSERVATIONS,
-        )?;
-        for a in &self.assessments {
-            check_stored_name("assessment", &a.name)?;
-            check_assessment_name(&a.name)?;
-            check_positive("weight", a.weight)?;
-            check_positive("max points", a.max_points)?;
-        }
-        if let Some(name) = find_duplicate(self.assessments.iter().map(|a| a.name.as_str())) {
-            return Err(ModelError::Duplicate {
-                what: "assessment",
-                name: name.to_string(),
-            });
-        }
-        for s in &self.students {
-            check_stored_name("student", &s.name)?;
-            self.check_student_grades(s)?;
-        }
-        if let Some(name) = find_duplicate(self.students.iter().map(|s| s.name.as_str())) {
-            return Err(ModelError::Duplicate {
-                what: "student",
-                name: name.to_string(),
-            });
-        }
-        for o in self.study.iter() {
-            check_hours(o.hours)?;
-            check_score(o.score)?;
-            if let Some(name) = o.student {
-                check_stored_name("student", name)?;
-            }
-        }
-        if let Some(model) = &self.model {
-            super::validate::check_model(model, &self.study)?;
-        }
-        check_thresholds(&self.thresholds)
     }
 }

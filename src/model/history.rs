@@ -98,6 +98,17 @@ impl Editor {
         Ok(())
     }
 
+    /// What `cmd` would do to the letters of course `c`: made and undone at once, leaving
+    /// no trace in the data or its history.
+    pub fn preview(
+        &mut self,
+        c: usize,
+        cmd: Command,
+        now: DateTime<Utc>,
+    ) -> Result<super::Preview, ModelError> {
+        self.book.preview(c, cmd, now)
+    }
+
     /// Undoes the newest change; what it did in words, or `None` with nothing to undo.
     pub fn undo(&mut self) -> Result<Option<String>, ModelError> {
         replay(&mut self.book, &mut self.undo, &mut self.redo)
@@ -131,7 +142,7 @@ fn replay(
         return Ok(None);
     };
     let stamps = book.stamps();
-    let said = match step.cmd.single_grade() {
+    let said = match step.cmd.single_cell() {
         Some(_) => step.cmd.summary(book),
         None => step.label.clone(),
     };

@@ -1,21 +1,29 @@
-//! The teacher's data: courses, students, assessments, grades and study observations.
+//! The teacher's data: courses with their syllabus (categories, letters, late policy),
+//! students, assessments, grade cells and study observations.
 //!
 //! Everything here is plain data plus validation. Changes go through [`Command`] and
 //! [`Gradebook::apply`], so that every change can be validated once and undone exactly.
 
+mod cell;
 mod command;
+mod course;
 mod history;
+mod letters;
 mod ops;
 mod study;
 mod validate;
 
-pub use command::{Command, GradeEntry};
+pub use cell::{Cell, CellNote, MAX_COMMENT_CHARS, MAX_LATE_DAYS, Mark};
+pub use command::{CellEntry, Command};
+pub use course::check_cell;
 pub use history::{Editor, Outcome, UNDO_LIMIT};
+pub use letters::{LetterGrade, LetterScheme, round2};
+pub use ops::{Preview, Standings, cell_words};
 pub use study::{ObservationRef, Study};
 pub use validate::{
-    MAX_ASSESSMENTS, MAX_COURSES, MAX_OBSERVATIONS, MAX_STUDENTS, check_assessment_name,
-    check_hours, check_name, check_points, check_positive, check_score, check_stored_name, fmt_num,
-    is_computed_name, is_hidden, parse_number,
+    MAX_ASSESSMENTS, MAX_CATEGORIES, MAX_COURSES, MAX_DROP, MAX_OBSERVATIONS, MAX_STUDENTS,
+    check_assessment_name, check_comment, check_hours, check_name, check_points, check_positive,
+    check_score, check_stored_name, fmt_num, is_computed_name, is_hidden, parse_number,
 };
 
 use std::collections::HashMap;
@@ -27,10 +35,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::predictor::TrainedModel;
 
-/// Longest name, in characters, a course, student or assessment may have.
+/// Longest name, in characters, a course, category, student or assessment may have.
 pub const MAX_NAME_CHARS: usize = 100;
 /// Name of the assessment created the first time a grade is entered in an empty course.
 pub const DEFAULT_ASSESSMENT: &str = "Grade";
+/// Name of the category a new course starts with (and every course of file version 1).
+pub const DEFAULT_CATEGORY: &str = "Grades";
 
 /// Everything a teacher keeps: the courses and the one last used.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -41,39 +51,79 @@ pub struct Gradebook {
     pub current: Option<usize>,
 }
 
-/// One course: its roster, assessments, grades and study-hours data.
+/// One course: its syllabus, roster, assessments, grades and study-hours data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Course {
     pub name: String,
     /// When anything in this course last changed.
     pub last_updated: DateTime<Utc>,
+    /// The syllabus's categories, in order; at least one.
+    pub categories: Vec<Category>,
     pub assessments: Vec<Assessment>,
-    /// Students; each has one grade slot per assessment, in the same order.
+    /// Students; each has one cell per assessment, in the same order.
     pub students: Vec<Student>,
-    pub thresholds: Thresholds,
+    pub letters: LetterScheme,
+    /// Points late work loses, if the course takes any.
+    pub late_policy: Option<LatePolicy>,
     /// Weekly study hours against test score, the predictor's data.
     pub study: Study,
     /// The last trained study-hours model, if any.
     pub model: Option<TrainedModel>,
 }
 
-/// A graded piece of work: a quiz, an exam...
+/// A group of assessments and its weight in the final grade: "Homework 20%, lowest two
+/// dropped".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Assessment {
+pub struct Category {
     pub name: String,
-    /// Relative weight in the final grade, > 0.
+    /// Relative weight in the final grade, ≥ 0 (a weight of 0 still shows its percent).
     pub weight: f64,
-    /// Points for a perfect result, > 0.
-    pub max_points: f64,
+    /// How many of its lowest items are dropped (those whose removal helps most).
+    pub drop_lowest: u32,
+    pub mode: CategoryMode,
 }
 
-/// A student and their points, one slot per assessment of the course.
+/// How a category turns its items into a percent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CategoryMode {
+    /// The mean of percents, weighted by assessment weight.
+    Mean,
+    /// Total points over total max points.
+    Points,
+}
+
+/// A graded piece of work: a quiz, an exam...
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assessment {
+    pub name: String,
+    /// Index of its category.
+    pub category: usize,
+    /// Relative weight within its category (mean mode).
+    pub weight: f64,
+    /// Points for a perfect result.
+    pub max_points: f64,
+    /// Adds to its category's numerator only.
+    pub extra_credit: bool,
+    /// Never dropped.
+    pub never_drop: bool,
+}
+
+/// A student and their cells, one per assessment of the course.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Student {
     pub name: String,
-    /// `grades[i]` is the points in `assessments[i]`, `None` when not graded.
-    pub grades: Vec<Option<f64>>,
+    /// `marks[i]` is what the student has in `assessments[i]`.
+    pub marks: Vec<Mark>,
+    /// Late days and comments, by assessment, sorted; only cells that have any.
+    pub notes: Vec<CellNote>,
+}
+
+/// Late work loses `per_day` percent of the max points a day, at most `max` percent.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LatePolicy {
+    pub per_day: f64,
+    pub max: f64,
 }
 
 /// One study-hours data point.
@@ -88,67 +138,80 @@ pub struct Observation {
     pub student: Option<String>,
 }
 
-/// Lowest final grade (percent) for each letter; below `d` is F.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Thresholds {
-    pub a: f64,
-    pub b: f64,
-    pub c: f64,
-    pub d: f64,
-}
-
-impl Default for Thresholds {
-    fn default() -> Self {
-        Self {
-            a: 90.0,
-            b: 80.0,
-            c: 70.0,
-            d: 60.0,
-        }
-    }
-}
-
-impl Thresholds {
-    /// The letter for a final grade in percent.
-    pub fn letter(&self, percent: f64) -> char {
-        if percent >= self.a {
-            'A'
-        } else if percent >= self.b {
-            'B'
-        } else if percent >= self.c {
-            'C'
-        } else if percent >= self.d {
-            'D'
-        } else {
-            'F'
-        }
-    }
-}
-
-impl Assessment {
-    /// An assessment with the defaults: weight 1, 100 points.
+impl Category {
+    /// A category with the defaults: weight 1, nothing dropped, mean of percents.
     pub fn named(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
             weight: 1.0,
+            drop_lowest: 0,
+            mode: CategoryMode::Mean,
+        }
+    }
+}
+
+impl CategoryMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            CategoryMode::Mean => "mean",
+            CategoryMode::Points => "points",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "mean" => Some(CategoryMode::Mean),
+            "points" | "total" => Some(CategoryMode::Points),
+            _ => None,
+        }
+    }
+}
+
+impl LatePolicy {
+    /// Points after the penalty for `late_days` days.
+    pub fn effective(&self, points: f64, max_points: f64, late_days: u32) -> f64 {
+        if late_days == 0 {
+            return points;
+        }
+        let percent = (self.per_day * f64::from(late_days)).min(self.max);
+        (points - max_points * percent / 100.0).max(0.0)
+    }
+}
+
+impl Assessment {
+    /// An assessment with the defaults: category 0, weight 1, 100 points, neither extra
+    /// credit nor never dropped.
+    pub fn named(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            category: 0,
+            weight: 1.0,
             max_points: 100.0,
+            extra_credit: false,
+            never_drop: false,
         }
     }
 }
 
 impl Course {
-    /// An empty course.
+    /// An empty course, with one category `Grades` and the default letters.
     pub fn new(name: impl Into<String>, now: DateTime<Utc>) -> Self {
         Self {
             name: name.into(),
             last_updated: now,
+            categories: vec![Category::named(DEFAULT_CATEGORY)],
             assessments: Vec::new(),
             students: Vec::new(),
-            thresholds: Thresholds::default(),
+            letters: LetterScheme::default(),
+            late_policy: None,
             study: Study::default(),
             model: None,
         }
+    }
+
+    /// Index of the category with this name, ignoring case.
+    pub fn find_category(&self, name: &str) -> Option<usize> {
+        find_by_name(self.categories.iter().map(|c| c.name.as_str()), name)
     }
 
     /// Index of the student with this name, ignoring case and surrounding spaces.
@@ -161,9 +224,9 @@ impl Course {
         find_by_name(self.assessments.iter().map(|a| a.name.as_str()), name)
     }
 
-    /// A student's final grade in percent: Σ wᵢ·percentᵢ / Σ wᵢ over graded assessments.
+    /// A student's final grade in percent (the current grade of PRODUCT.md 2.1).
     pub fn final_grade(&self, student: &Student) -> Option<f64> {
-        final_grade(&self.assessments, &student.grades)
+        crate::grading::Plan::of(self).final_grade(student)
     }
 
     /// Whether the trained model no longer matches the observations.
@@ -172,19 +235,6 @@ impl Course {
             m.fingerprint != crate::predictor::fingerprint(self.study.hours(), self.study.scores())
         })
     }
-}
-
-/// Final grade in percent over the graded assessments, `None` if none is graded.
-pub fn final_grade(assessments: &[Assessment], grades: &[Option<f64>]) -> Option<f64> {
-    let mut weighted = 0.0;
-    let mut weights = 0.0;
-    for (a, g) in assessments.iter().zip(grades) {
-        if let Some(points) = g {
-            weighted += a.weight * (points / a.max_points * 100.0);
-            weights += a.weight;
-        }
-    }
-    (weights > 0.0).then(|| weighted / weights)
 }
 
 /// Whether two names are the same name as a person reads them: trimmed, compared after

@@ -3,10 +3,56 @@
 //! grade of a course creates its `Grade` assessment" lives in one place.
 
 use super::{
-    Assessment, Command, Course, DEFAULT_ASSESSMENT, GradeEntry, Gradebook, Student, fmt_num,
+    Assessment, Cell, CellEntry, Command, Course, DEFAULT_ASSESSMENT, Gradebook, Mark, Student,
+    fmt_num,
 };
 use crate::error::ModelError;
 use crate::text::{count, quote};
+
+/// What a change of policy (letters, categories, drops, late policy, a curve) would do:
+/// every student whose letter changes, and how many finals move.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Preview {
+    /// Student (roster index), letter before, letter after.
+    pub letters: Vec<(usize, String, String)>,
+    /// How many students' finals change at all.
+    pub finals_moved: usize,
+}
+
+/// Every student's final and letter, to compare before and after a change of policy.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Standings(Vec<(Option<f64>, String)>);
+
+impl Standings {
+    pub fn of(course: &Course) -> Self {
+        let plan = crate::grading::Plan::of(course);
+        Self(
+            course
+                .students
+                .iter()
+                .map(|s| {
+                    let f = plan.final_grade(s);
+                    let letter = f.map_or(String::new(), |f| course.letters.letter(f).to_string());
+                    (f, letter)
+                })
+                .collect(),
+        )
+    }
+
+    /// The letters that differ in `after` (same roster), and how many finals moved.
+    pub fn compare(&self, after: &Standings) -> Preview {
+        let mut preview = Preview::default();
+        for (s, ((f0, l0), (f1, l1))) in self.0.iter().zip(&after.0).enumerate() {
+            if f0 != f1 {
+                preview.finals_moved += 1;
+            }
+            if l0 != l1 {
+                preview.letters.push((s, l0.clone(), l1.clone()));
+            }
+        }
+        preview
+    }
+}
 
 impl Gradebook {
     /// Adds `course` after the others and makes it the one last used, as one change.
@@ -34,34 +80,34 @@ impl Gradebook {
 
     /// The change that sets `entry`. In a course without assessments, assessment 0 is the
     /// `Grade` assessment, created by the same change (one undo step).
-    pub fn grade(&self, entry: GradeEntry) -> Result<Command, ModelError> {
+    pub fn set_cell(&self, entry: CellEntry) -> Result<Command, ModelError> {
         let course = self
             .courses
             .get(entry.course)
             .ok_or(ModelError::Gone("course"))?;
         if !course.assessments.is_empty() || entry.assessment != 0 {
-            return Ok(Command::SetGrade(entry));
+            return Ok(Command::SetCell(entry));
         }
         let create = Command::InsertAssessment {
             course: entry.course,
             index: 0,
             assessment: Assessment::named(DEFAULT_ASSESSMENT),
-            grades: Vec::new(),
+            cells: Vec::new(),
         };
-        Ok(Command::Batch(vec![create, Command::SetGrade(entry)]))
+        Ok(Command::Batch(vec![create, Command::SetCell(entry)]))
     }
 
-    /// The change that gives the student named `student` `points` in an assessment of
-    /// course `c`, adding the student if new, and the `Grade` assessment in a course
-    /// without one. With several assessments, `assessment` must say which. Returns the
-    /// command and the grade it sets.
+    /// The change that gives the student named `student` a mark (late days and comment
+    /// kept unless `cell` says otherwise) in an assessment of course `c`, adding the
+    /// student if new, and the `Grade` assessment in a course without one. With several
+    /// assessments, `assessment` must say which. Returns the command and the cell it sets.
     pub fn grade_by_name(
         &self,
         c: usize,
         student: &str,
-        points: Option<f64>,
+        cell: Cell,
         assessment: Option<&str>,
-    ) -> Result<(Command, GradeEntry), ModelError> {
+    ) -> Result<(Command, CellEntry), ModelError> {
         let course = self.courses.get(c).ok_or(ModelError::Gone("course"))?;
         let a = match (assessment, course.assessments.len()) {
             (Some(name), _) => course
@@ -84,21 +130,18 @@ impl Gradebook {
                 cmds.push(Command::InsertStudents {
                     course: c,
                     index,
-                    students: vec![Student {
-                        name: student.to_string(),
-                        grades: Vec::new(),
-                    }],
+                    students: vec![Student::new(student, 0)],
                 });
                 index
             }
         };
-        let entry = GradeEntry {
+        let entry = CellEntry {
             course: c,
             student: s,
             assessment: a,
-            points,
+            cell,
         };
-        cmds.push(self.grade(entry)?);
+        cmds.push(self.set_cell(entry.clone())?);
         let cmd = if cmds.len() == 1 {
             cmds.remove(0)
         } else {
@@ -107,16 +150,70 @@ impl Gradebook {
         Ok((cmd, entry))
     }
 
+    /// A curve: `add` points on every graded cell of assessment `a` of course `c`, within 0
+    /// and twice its max points; one change.
+    pub fn curve(&self, c: usize, a: usize, add: f64) -> Result<Command, ModelError> {
+        let course = self.courses.get(c).ok_or(ModelError::Gone("course"))?;
+        let assessment = course
+            .assessments
+            .get(a)
+            .ok_or(ModelError::Gone("assessment"))?;
+        if !add.is_finite() {
+            return Err(ModelError::invalid(
+                "a curve adds a finite number of points",
+            ));
+        }
+        let top = 2.0 * assessment.max_points;
+        let cmds = course
+            .students
+            .iter()
+            .enumerate()
+            .filter_map(|(s, student)| {
+                let Mark::Points(p) = student.marks[a] else {
+                    return None;
+                };
+                let cell = student
+                    .cell(a)
+                    .with_mark(Mark::Points((p + add).clamp(0.0, top)));
+                Some(Command::SetCell(CellEntry {
+                    course: c,
+                    student: s,
+                    assessment: a,
+                    cell,
+                }))
+            })
+            .collect();
+        Ok(Command::Batch(cmds))
+    }
+
+    /// What `cmd` would do to the letters of course `c`, without changing anything (it is
+    /// made, looked at, and undone exactly).
+    pub fn preview(
+        &mut self,
+        c: usize,
+        cmd: Command,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Preview, ModelError> {
+        let before = self.courses.get(c).map(Standings::of).unwrap_or_default();
+        let stamps = self.stamps();
+        let inverse = self.apply(cmd, now)?;
+        let after = self.courses.get(c).map(Standings::of).unwrap_or_default();
+        // An inverse applies to the state its command made: undoing cannot fail.
+        let _ = self.apply(inverse, now);
+        self.set_stamps(&stamps);
+        Ok(before.compare(&after))
+    }
+
     /// Whether applying `cmd` would change anything. Entering a grade a student already
     /// has, or keeping a name as it is, changes nothing, and makes no undo step.
     pub fn changes(&self, cmd: &Command) -> bool {
         use Command::*;
         let course = |c: &usize| self.courses.get(*c);
         match cmd {
-            SetGrade(e) => course(&e.course)
+            SetCell(e) => course(&e.course)
                 .and_then(|c| c.students.get(e.student))
-                .and_then(|s| s.grades.get(e.assessment))
-                .is_none_or(|old| *old != e.points),
+                .filter(|s| e.assessment < s.marks.len())
+                .is_none_or(|s| s.cell(e.assessment) != e.cell),
             RenameCourse { course: c, name } => course(c).is_none_or(|c| c.name != *name),
             RenameStudent {
                 course: c,
@@ -132,10 +229,17 @@ impl Gradebook {
             } => course(c)
                 .and_then(|c| c.assessments.get(*index))
                 .is_none_or(|a| a != assessment),
-            SetThresholds {
+            EditCategory {
                 course: c,
-                thresholds,
-            } => course(c).is_none_or(|c| c.thresholds != *thresholds),
+                index,
+                category,
+            } => course(c)
+                .and_then(|c| c.categories.get(*index))
+                .is_none_or(|k| k != category),
+            SetLetters { course: c, letters } => course(c).is_none_or(|c| c.letters != *letters),
+            SetLatePolicy { course: c, policy } => {
+                course(c).is_none_or(|c| c.late_policy != *policy)
+            }
             SelectCourse { course } => self.current != *course,
             Batch(cmds) => cmds.iter().any(|c| self.changes(c)),
             _ => true,
@@ -144,10 +248,10 @@ impl Gradebook {
 }
 
 impl Command {
-    /// The grade this command sets, when that is all it does.
-    pub fn single_grade(&self) -> Option<&GradeEntry> {
+    /// The cell this command sets, when that is all it does.
+    pub fn single_cell(&self) -> Option<&CellEntry> {
         match self {
-            Command::SetGrade(e) => Some(e),
+            Command::SetCell(e) => Some(e),
             _ => None,
         }
     }
@@ -169,6 +273,11 @@ impl Command {
                 .map_or(DEFAULT_ASSESSMENT, |a| a.name.as_str())
                 .to_string()
         };
+        let category = |c: &usize, k: usize| {
+            course(c)
+                .and_then(|c| c.categories.get(k))
+                .map_or_else(String::new, |k| quote(&k.name))
+        };
         match self {
             InsertCourse { course, .. } => format!("added course {}", quote(&course.name)),
             RemoveCourse { index } => format!("deleted course {}", course_name(index)),
@@ -177,6 +286,17 @@ impl Command {
             }
             SelectCourse { course: Some(c) } => format!("opened course {}", course_name(c)),
             SelectCourse { course: None } => "closed the course".into(),
+            InsertCategory { category, .. } => format!("added category {}", quote(&category.name)),
+            RemoveCategory { course, index } => {
+                format!("deleted category {}", category(course, *index))
+            }
+            EditCategory { course, index, .. } => {
+                format!("changed category {}", category(course, *index))
+            }
+            SetLetters { course, .. } => format!("changed the letters of {}", course_name(course)),
+            SetLatePolicy { course, .. } => {
+                format!("changed the late policy of {}", course_name(course))
+            }
             RenameStudent {
                 course,
                 student: s,
@@ -210,21 +330,18 @@ impl Command {
                 fmt_num(new.weight),
                 fmt_num(new.max_points)
             ),
-            SetGrade(e) => {
+            SetCell(e) => {
                 let old = course(&e.course)
                     .and_then(|c| c.students.get(e.student))
-                    .and_then(|s| s.grades.get(e.assessment).copied().flatten());
-                let show = |p: Option<f64>| p.map_or("–".to_string(), fmt_num);
+                    .map(|s| s.cell(e.assessment))
+                    .unwrap_or_default();
                 format!(
                     "{}'s {} {} → {}",
                     student(&e.course, e.student),
                     assessment(&e.course, e.assessment),
-                    show(old),
-                    show(e.points)
+                    cell_words(&old),
+                    cell_words(&e.cell)
                 )
-            }
-            SetThresholds { course, .. } => {
-                format!("changed the letter thresholds of {}", course_name(course))
             }
             InsertObservations { observations, .. } => {
                 format!("added {}", count(observations.len(), "observation"))
@@ -235,6 +352,24 @@ impl Command {
             Batch(cmds) => batch_summary(cmds, book),
         }
     }
+}
+
+/// A cell in a few characters: `87`, `EX`, `M`, `–`; late days and a comment noted.
+pub fn cell_words(cell: &Cell) -> String {
+    let mut s = match cell.mark {
+        Mark::Empty => "–".to_string(),
+        mark => mark.text(),
+    };
+    if cell.late_days > 0 {
+        s.push_str(&format!(
+            " ({} late)",
+            count(cell.late_days as usize, "day")
+        ));
+    }
+    if cell.comment.is_some() {
+        s.push_str(" with a comment");
+    }
+    s
 }
 
 /// A batch in words: its one real change (a grade with the assessment it creates, a

@@ -114,10 +114,11 @@ fn check_name_str<'a>(what: &'static str, name: &'a str) -> Result<&'a str, Mode
     Ok(name)
 }
 
-/// Points must be a finite number from 0 to the assessment's maximum.
+/// Points must be a finite number from 0 to twice the assessment's maximum (above the
+/// maximum is bonus).
 #[inline]
 pub fn check_points(points: f64, max_points: f64, assessment: &str) -> Result<(), ModelError> {
-    if (0.0..=max_points).contains(&points) {
+    if (0.0..=2.0 * max_points).contains(&points) {
         Ok(())
     } else {
         Err(points_error(points, max_points, assessment))
@@ -130,16 +131,75 @@ fn points_error(points: f64, max_points: f64, assessment: &str) -> ModelError {
         return ModelError::invalid("points must be a finite number");
     }
     ModelError::invalid(format!(
-        "points must be from 0 to {} for {assessment}, not {}",
+        "points must be from 0 to {} for {assessment} (up to {} with bonus), not {}",
         fmt_num(max_points),
+        fmt_num(2.0 * max_points),
         fmt_num(points)
     ))
+}
+
+/// A cell's comment: at most 500 characters, line breaks and tabs allowed, no other
+/// control character nor anything invisible or direction-changing.
+pub fn check_comment(comment: &str) -> Result<(), ModelError> {
+    use super::MAX_COMMENT_CHARS;
+    if comment.chars().count() > MAX_COMMENT_CHARS {
+        return Err(ModelError::invalid(format!(
+            "a comment is at most {MAX_COMMENT_CHARS} characters"
+        )));
+    }
+    if comment
+        .chars()
+        .any(|c| (c.is_control() && c != '\n' && c != '\t') || is_hidden(c))
+    {
+        return Err(ModelError::invalid(
+            "a comment cannot contain control, invisible or direction-changing characters",
+        ));
+    }
+    Ok(())
+}
+
+/// A category's weight (0 allowed, at most [`MAX_WEIGHT`]) and drop count.
+pub fn check_category(c: &super::Category) -> Result<(), ModelError> {
+    if !(0.0..=MAX_WEIGHT).contains(&c.weight) {
+        return Err(ModelError::invalid(format!(
+            "a category's weight must be from 0 to {}, not {}",
+            fmt_num(MAX_WEIGHT),
+            quote(&fmt_num(c.weight))
+        )));
+    }
+    if c.drop_lowest > MAX_DROP {
+        return Err(ModelError::invalid(format!(
+            "a category drops at most {MAX_DROP} items"
+        )));
+    }
+    Ok(())
+}
+
+/// A late policy: percent per day and most percent lost, finite, per day ≥ 0, most 0 to
+/// 100.
+pub fn check_late_policy(p: &super::LatePolicy) -> Result<(), ModelError> {
+    if !(p.per_day >= 0.0 && p.per_day <= 100.0) {
+        return Err(ModelError::invalid(format!(
+            "late work loses from 0 to 100 percent a day, not {}",
+            quote(&fmt_num(p.per_day))
+        )));
+    }
+    if !(0.0..=100.0).contains(&p.max) {
+        return Err(ModelError::invalid(format!(
+            "late work loses at most 0 to 100 percent in all, not {}",
+            quote(&fmt_num(p.max))
+        )));
+    }
+    Ok(())
 }
 
 /// Most courses a gradebook holds, and assessments, students and observations a course
 /// holds: far beyond any school, and small enough that no file or import can make a
 /// check or a screen crawl.
 pub const MAX_COURSES: usize = 1_000;
+pub const MAX_CATEGORIES: usize = 100;
+/// Most items a category may drop.
+pub const MAX_DROP: u32 = 1_000;
 pub const MAX_ASSESSMENTS: usize = 1_000;
 pub const MAX_STUDENTS: usize = 1_000_000;
 pub const MAX_OBSERVATIONS: usize = 100_000_000;

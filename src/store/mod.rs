@@ -9,6 +9,7 @@ pub mod atomic;
 pub mod format;
 pub mod lock;
 pub mod paths;
+pub mod v1;
 
 use std::fs;
 use std::io::{self, Read};

@@ -38,6 +38,26 @@ pub enum Action {
     EditAssessment,
     DeleteAssessment,
     ClearGrade,
+    /// Mark the selected cell excused (`EX`), or take the mark back.
+    Excuse,
+    /// Mark the selected cell missing (`M`, counts 0), or take the mark back.
+    Missing,
+    /// Ask for the days the selected work was late.
+    LateDays,
+    /// Read or write the comment of the selected cell.
+    Comment,
+    /// Ask for points to add to every graded cell of the selected assessment.
+    Curve,
+    /// Turn extra credit on or off for the selected assessment.
+    ToggleExtraCredit,
+    /// Turn "never dropped" on or off for the selected assessment.
+    ToggleNeverDrop,
+    /// Move the selected assessment to another category.
+    MoveAssessment,
+    /// Edit the course's letters (presets or custom).
+    EditLetters,
+    /// Edit the course's late policy.
+    EditLatePolicy,
     Undo,
     Redo,
     /// Add the tutorial's course.

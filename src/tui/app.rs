@@ -16,6 +16,7 @@ use super::screens::courses::CoursesScreen;
 use super::screens::gradebook::GradebookScreen;
 use super::screens::predictor::PredictorScreen;
 use super::screens::statistics::StatisticsScreen;
+use super::screens::syllabus::SyllabusScreen;
 use super::screens::{Ctx, Effect, Measured, Screen, ScreenId};
 use super::session::{Clock, SaveState, Session};
 use super::theme::{Tone, theme};
@@ -29,6 +30,7 @@ pub struct Screens {
     pub statistics: StatisticsScreen,
     pub predictor: PredictorScreen,
     pub courses: CoursesScreen,
+    pub syllabus: SyllabusScreen,
 }
 
 impl Screens {
@@ -38,6 +40,7 @@ impl Screens {
             statistics: StatisticsScreen::default(),
             predictor: PredictorScreen::default(),
             courses: CoursesScreen::new(data),
+            syllabus: SyllabusScreen::default(),
         }
     }
 
@@ -47,6 +50,7 @@ impl Screens {
             ScreenId::Statistics => &self.statistics,
             ScreenId::Predictor => &self.predictor,
             ScreenId::Courses => &self.courses,
+            ScreenId::Syllabus => &self.syllabus,
         }
     }
 
@@ -56,6 +60,7 @@ impl Screens {
             ScreenId::Statistics => &mut self.statistics,
             ScreenId::Predictor => &mut self.predictor,
             ScreenId::Courses => &mut self.courses,
+            ScreenId::Syllabus => &mut self.syllabus,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! what is derived from the course shown, kept up to date as it changes.
 
 use crate::error::ModelError;
-use crate::model::{Command, Course, Editor, GradeEntry, Gradebook, Outcome};
+use crate::model::{Cell, CellEntry, Command, Course, Editor, Gradebook, Outcome};
 use crate::stats::LiveStats;
 
 use super::session::Clock;
@@ -10,12 +10,8 @@ use super::session::Clock;
 /// What the last changes did, for the screens to follow.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Change {
-    /// One grade of the course shown, which had `old` before.
-    Grade {
-        student: usize,
-        assessment: usize,
-        old: Option<f64>,
-    },
+    /// One cell of the course shown.
+    Grade { student: usize, assessment: usize },
     /// Anything else in the data.
     Other,
     /// Another course is shown.
@@ -90,7 +86,7 @@ impl Data {
 
     /// [`Data::execute`] with the change's own words.
     pub fn execute_as(&mut self, cmd: Command, label: String) -> Result<Outcome, ModelError> {
-        let single = self.single_grade(&cmd);
+        let single = self.single_cell(&cmd);
         let outcome = self.editor.execute_as(cmd, label, self.clock.now())?;
         if outcome == Outcome::Changed {
             self.changed(single);
@@ -98,9 +94,15 @@ impl Data {
         Ok(outcome)
     }
 
+    /// What `cmd` would do to the letters of the course shown, changing nothing.
+    pub fn preview(&mut self, cmd: Command) -> Result<crate::model::Preview, ModelError> {
+        let c = self.course_index().ok_or(ModelError::NoCourse)?;
+        self.editor.preview(c, cmd, self.clock.now())
+    }
+
     /// Undoes the newest change; what it did in words, `None` if there was none.
     pub fn undo(&mut self) -> Result<Option<String>, ModelError> {
-        let single = self.editor.next_undo().and_then(|c| self.single_grade(c));
+        let single = self.editor.next_undo().and_then(|c| self.single_cell(c));
         let done = self.editor.undo()?;
         if done.is_some() {
             self.changed(single);
@@ -110,7 +112,7 @@ impl Data {
 
     /// Redoes the newest undone change; what it did in words, `None` if there was none.
     pub fn redo(&mut self) -> Result<Option<String>, ModelError> {
-        let single = self.editor.next_redo().and_then(|c| self.single_grade(c));
+        let single = self.editor.next_redo().and_then(|c| self.single_cell(c));
         let done = self.editor.redo()?;
         if done.is_some() {
             self.changed(single);
@@ -141,34 +143,28 @@ impl Data {
         });
     }
 
-    /// If `cmd` changes one grade of the course shown: which, and the points it had.
-    fn single_grade(&self, cmd: &Command) -> Option<(GradeEntry, Option<f64>)> {
-        let e = cmd.single_grade()?;
+    /// If `cmd` changes one cell of the course shown: which, and what it held.
+    fn single_cell(&self, cmd: &Command) -> Option<(CellEntry, Cell)> {
+        let e = cmd.single_cell()?;
         if Some(e.course) != self.course_index() {
             return None;
         }
-        let old = *self
-            .course()?
-            .students
-            .get(e.student)?
-            .grades
-            .get(e.assessment)?;
-        Some((*e, old))
+        let student = self.course()?.students.get(e.student)?;
+        (e.assessment < student.marks.len()).then(|| (e.clone(), student.cell(e.assessment)))
     }
 
-    fn changed(&mut self, single: Option<(GradeEntry, Option<f64>)>) {
+    fn changed(&mut self, single: Option<(CellEntry, Cell)>) {
         let before = self.course_index();
         self.show_some_course();
         match single {
             Some((e, old)) if self.course_index() == before => {
                 if let Some(course) = self.course_index().map(|c| &self.editor.book().courses[c]) {
                     self.stats
-                        .grade_changed(course, e.student, e.assessment, old);
+                        .cell_changed(course, e.student, e.assessment, &old);
                 }
                 self.note(Change::Grade {
                     student: e.student,
                     assessment: e.assessment,
-                    old,
                 });
             }
             _ => {

@@ -74,6 +74,9 @@ pub struct Form<K> {
     pub error: Option<String>,
     /// The word Enter does, for the hint under the fields.
     pub submit: &'static str,
+    /// What submitting would do, kept up to date as the teacher types (a policy's
+    /// preview: whose letter changes).
+    pub note: Option<String>,
 }
 
 impl<K> Form<K> {
@@ -93,6 +96,7 @@ impl<K> Form<K> {
             focus: 0,
             error: None,
             submit: "save",
+            note: None,
         }
     }
 
@@ -314,6 +318,13 @@ pub fn draw_form<K>(form: &Form<K>, frame: &mut Frame) {
             vec![Line::from(hint_spans(&hints))]
         }
     };
+    let note: Vec<Line> = form.note.as_deref().map_or_else(Vec::new, |n| {
+        wrap(n, inner_width as usize)
+            .into_iter()
+            .map(|l| Line::styled(l, theme().info))
+            .collect()
+    });
+    let below: Vec<Line> = note.into_iter().chain(below).collect();
     let height = (form.fields.len() + 1 + below.len()) as u16 + 2;
     let area = centered(frame, FORM_WIDTH, height);
     let block = titled(format!(
@@ -395,14 +406,20 @@ pub fn draw_help(
     scroll: u16,
     frame: &mut Frame,
 ) {
+    let width = 76u16.min(frame.area().width);
+    // Descriptions wrap under themselves, right of the 13-column key and two spaces.
+    let text_width = usize::from(width.saturating_sub(2 + 15)).max(10);
     let mut lines = Vec::new();
     let mut section = |heading: &str, context: Context| {
         lines.push(Line::styled(heading.to_string(), theme().header));
         for b in keymap::help_rows(context) {
-            lines.push(Line::from(vec![
-                Span::styled(format!("{:>13}  ", b.label), theme().key),
-                Span::raw(b.help),
-            ]));
+            for (i, part) in wrap(b.help, text_width).into_iter().enumerate() {
+                let key = if i == 0 { b.label } else { "" };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{key:>13}  "), theme().key),
+                    Span::raw(part),
+                ]));
+            }
         }
     };
     section(&format!("{title} screen"), screen);
@@ -412,7 +429,7 @@ pub fn draw_help(
     }
     section("In a form", Context::Form);
     section("When asked to confirm", Context::Confirm);
-    let area = centered(frame, 72, lines.len() as u16 + 2);
+    let area = centered(frame, width, lines.len() as u16 + 2);
     let block = titled(" Keys (j/k scroll, Esc closes) ".into());
     let scroll = scroll.min((lines.len() as u16).saturating_sub(area.height.saturating_sub(2)));
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);

@@ -1,9 +1,10 @@
-//! Shared test helpers: proptest strategies for gradebooks and commands.
+//! Shared test helpers: proptest strategies for gradebooks and commands, and the binary.
 #![allow(dead_code)]
 
 use chrono::{DateTime, TimeZone, Utc};
 use gradebook::model::{
-    Assessment, Command, Course, GradeEntry, Gradebook, Observation, Student, Thresholds,
+    Assessment, Category, CategoryMode, Cell, CellEntry, Command, Course, Gradebook, LatePolicy,
+    LetterScheme, Mark, Observation, Student,
 };
 use gradebook::predictor::TrainedModel;
 use proptest::prelude::*;
@@ -17,13 +18,36 @@ fn name(i: usize) -> impl Strategy<Value = String> {
     "[a-zA-Zéß漢字😀 ,\"']{0,12}".prop_map(move |s| format!("N{i} {s}").trim().to_string())
 }
 
-fn points(max: f64) -> impl Strategy<Value = Option<f64>> {
+/// A mark for an assessment of `max` points: empty, points (bonus up to twice the max
+/// included), excused or missing.
+pub fn mark(max: f64) -> impl Strategy<Value = Mark> {
     prop_oneof![
-        Just(None),
-        (0.0..=max).prop_map(Some),
-        Just(Some(max)),
-        Just(Some(0.0))
+        3 => Just(Mark::Empty),
+        6 => (0.0..=max).prop_map(Mark::Points),
+        1 => (max..=2.0 * max).prop_map(Mark::Points),
+        1 => Just(Mark::Points(max)),
+        1 => Just(Mark::Points(0.0)),
+        1 => Just(Mark::Excused),
+        1 => Just(Mark::Missing),
     ]
+}
+
+/// A whole cell: a mark, late days on points now and then, a comment now and then.
+pub fn cell(max: f64) -> impl Strategy<Value = Cell> {
+    (
+        mark(max),
+        prop_oneof![4 => Just(0u32), 1 => 1u32..6],
+        proptest::option::weighted(0.15, "[a-z ,\n]{1,20}"),
+    )
+        .prop_map(|(mark, late, comment)| Cell {
+            late_days: if matches!(mark, Mark::Points(_)) {
+                late
+            } else {
+                0
+            },
+            mark,
+            comment: comment.filter(|c| !c.trim().is_empty()),
+        })
 }
 
 fn observation() -> impl Strategy<Value = Observation> {
@@ -52,55 +76,131 @@ fn model() -> impl Strategy<Value = TrainedModel> {
         })
 }
 
+/// A category: any weight from 0, a few drops, either mode.
+pub fn category(i: usize) -> impl Strategy<Value = Category> {
+    (
+        prop_oneof![1 => Just(0.0), 5 => 0.01..50.0f64],
+        prop_oneof![3 => Just(0u32), 1 => 1u32..3],
+        prop::bool::ANY,
+    )
+        .prop_map(move |(weight, drop_lowest, points)| Category {
+            name: format!("K{i}"),
+            weight,
+            drop_lowest,
+            mode: if points {
+                CategoryMode::Points
+            } else {
+                CategoryMode::Mean
+            },
+        })
+}
+
+/// An assessment of one of `categories` categories.
+fn assessment(i: usize, categories: usize) -> impl Strategy<Value = Assessment> {
+    (
+        0..categories.max(1),
+        0.01..10.0f64,
+        0.5..500.0f64,
+        prop::bool::weighted(0.15),
+        prop::bool::weighted(0.15),
+    )
+        .prop_map(
+            move |(category, weight, max_points, extra_credit, never_drop)| Assessment {
+                name: format!("A{i}"),
+                category,
+                weight,
+                max_points,
+                extra_credit,
+                never_drop,
+            },
+        )
+}
+
+pub fn letters() -> impl Strategy<Value = LetterScheme> {
+    prop_oneof![
+        Just(LetterScheme::default()),
+        Just(LetterScheme::plus_minus()),
+        (1.0..99.0f64).prop_map(|pass| LetterScheme::parse(&format!("P={pass} F=0")).unwrap()),
+    ]
+}
+
+fn late_policy() -> impl Strategy<Value = Option<LatePolicy>> {
+    proptest::option::of(
+        (0.0..30.0f64, 0.0..=100.0f64).prop_map(|(per_day, max)| LatePolicy { per_day, max }),
+    )
+}
+
+/// A course's syllabus: categories and assessments in them.
+pub fn syllabus() -> impl Strategy<Value = (Vec<Category>, Vec<Assessment>)> {
+    (1usize..4, 0usize..6).prop_flat_map(|(k, n)| {
+        let categories: Vec<_> = (0..k).map(|i| category(i).boxed()).collect();
+        let assessments: Vec<_> = (0..n).map(|i| assessment(i, k).boxed()).collect();
+        (categories, assessments)
+    })
+}
+
 pub fn course(index: usize) -> impl Strategy<Value = Course> {
-    let assessments = prop::collection::vec((0.01..10.0f64, 0.5..500.0f64), 0..4);
     (
         name(index),
         0i64..4_000_000_000,
         0u32..1_000_000_000,
-        assessments,
+        syllabus(),
         0usize..6,
         prop::collection::vec(observation(), 0..5),
         proptest::option::of(model()),
+        (letters(), late_policy()),
     )
         .prop_flat_map(
-            |(course_name, secs, nanos, specs, n_students, study, model)| {
-                let assessments: Vec<Assessment> = specs
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (w, m))| Assessment {
-                        name: format!("A{i}"),
-                        weight: *w,
-                        max_points: *m,
-                    })
-                    .collect();
-                let grade_rows = (0..n_students)
+            |(
+                course_name,
+                secs,
+                nanos,
+                (categories, assessments),
+                n_students,
+                study,
+                model,
+                policy,
+            )| {
+                let rows = (0..n_students)
                     .map(|s| {
                         let row: Vec<_> = assessments
                             .iter()
-                            .map(|a| points(a.max_points).boxed())
+                            .map(|a| cell(a.max_points).boxed())
                             .collect();
                         (name(s), row)
                     })
                     .collect::<Vec<_>>();
                 (
-                    Just((course_name, secs, nanos, assessments, study, model)),
-                    grade_rows,
+                    Just((
+                        course_name,
+                        secs,
+                        nanos,
+                        categories,
+                        assessments,
+                        study,
+                        model,
+                        policy,
+                    )),
+                    rows,
                 )
             },
         )
-        .prop_map(|((name, secs, nanos, assessments, study, model), rows)| {
-            let mut c = Course::new(name, time(secs, nanos));
-            c.assessments = assessments;
-            c.students = rows
-                .into_iter()
-                .map(|(name, grades)| Student { name, grades })
-                .collect();
-            c.study = study.into();
-            c.model = model;
-            c.thresholds = Thresholds::default();
-            c
-        })
+        .prop_map(
+            |((name, secs, nanos, categories, assessments, study, model, policy), rows)| {
+                let mut c = Course::new(name, time(secs, nanos));
+                c.categories = categories;
+                c.assessments = assessments;
+                c.students = rows
+                    .into_iter()
+                    .map(|(name, cells)| Student::with_cells(name, cells))
+                    .collect();
+                c.study = study.into();
+                c.model = model;
+                c.letters = policy.0;
+                c.late_policy = policy.1;
+                c
+            },
+        )
 }
 
 /// Any valid gradebook.
@@ -119,10 +219,15 @@ pub fn gradebook() -> impl Strategy<Value = Gradebook> {
 /// Any command, valid or not, with small indices so that many apply.
 pub fn command() -> impl Strategy<Value = Command> {
     let i = || 0usize..4;
-    let pts = prop_oneof![
-        Just(None),
-        (-10.0..600.0f64).prop_map(Some),
-        Just(Some(f64::NAN))
+    let any_cell = prop_oneof![
+        cell(100.0),
+        Just(Cell::points(-1.0)),
+        Just(Cell::points(f64::NAN)),
+        Just(Cell {
+            mark: Mark::Excused,
+            late_days: 2,
+            comment: None
+        }),
     ];
     let leaf = prop_oneof![
         (i(), course(7)).prop_map(|(index, c)| Command::InsertCourse {
@@ -136,48 +241,45 @@ pub fn command() -> impl Strategy<Value = Command> {
             student,
             name
         }),
-        (i(), i(), name(2), 0.1..5.0f64, 1.0..300.0f64).prop_map(|(course, index, name, w, m)| {
+        (i(), i(), assessment(9, 3)).prop_map(|(course, index, assessment)| {
             Command::InsertAssessment {
                 course,
                 index,
-                assessment: Assessment {
-                    name,
-                    weight: w,
-                    max_points: m,
-                },
-                grades: Vec::new(),
+                assessment,
+                cells: Vec::new(),
             }
         }),
         (i(), i()).prop_map(|(course, index)| Command::RemoveAssessment { course, index }),
-        (i(), i(), name(3), -1.0..5.0f64, -1.0..300.0f64).prop_map(
-            |(course, index, name, w, m)| {
-                Command::EditAssessment {
-                    course,
-                    index,
-                    assessment: Assessment {
-                        name,
-                        weight: w,
-                        max_points: m,
-                    },
-                }
+        (i(), i(), assessment(3, 3)).prop_map(|(course, index, assessment)| {
+            Command::EditAssessment {
+                course,
+                index,
+                assessment,
             }
-        ),
-        (i(), i(), i(), pts).prop_map(|(course, student, assessment, points)| {
-            Command::SetGrade(GradeEntry {
+        }),
+        (i(), i(), i(), any_cell).prop_map(|(course, student, assessment, cell)| {
+            Command::SetCell(CellEntry {
                 course,
                 student,
                 assessment,
-                points,
+                cell,
             })
         }),
+        (i(), i(), category(5)).prop_map(|(course, index, category)| Command::InsertCategory {
+            course,
+            index,
+            category
+        }),
+        (i(), i()).prop_map(|(course, index)| Command::RemoveCategory { course, index }),
+        (i(), i(), category(6)).prop_map(|(course, index, category)| Command::EditCategory {
+            course,
+            index,
+            category
+        }),
+        (i(), letters()).prop_map(|(course, letters)| Command::SetLetters { course, letters }),
+        (i(), late_policy()).prop_map(|(course, policy)| Command::SetLatePolicy { course, policy }),
         (i(), i(), prop::collection::vec(name(4), 0..4)).prop_map(|(course, index, names)| {
-            let students = names
-                .into_iter()
-                .map(|name| Student {
-                    name,
-                    grades: Vec::new(),
-                })
-                .collect();
+            let students = names.into_iter().map(|n| Student::new(n, 0)).collect();
             Command::InsertStudents {
                 course,
                 index,
@@ -290,5 +392,161 @@ impl Bin {
         std::fs::metadata(&self.file)
             .is_ok_and(|m| m.is_file())
             .then(|| std::fs::read(&self.file).unwrap())
+    }
+}
+
+/// Any valid gradebook of format version 1 (its frozen types).
+pub fn v1_gradebook() -> impl Strategy<Value = gradebook::store::v1::Gradebook> {
+    use gradebook::store::v1;
+    let course = |i: usize| {
+        (
+            prop::collection::vec((0.01..10.0f64, 0.5..500.0f64), 0..5),
+            0usize..6,
+            (0.0..=100.0f64, 0.0..=1.0f64, 0.0..=1.0f64, 0.0..=1.0f64),
+        )
+            .prop_flat_map(move |(specs, n, t)| {
+                let rows: Vec<_> = (0..n)
+                    .map(|_| {
+                        specs
+                            .iter()
+                            .map(|&(_, m)| proptest::option::of(0.0..=m).boxed())
+                            .collect::<Vec<_>>()
+                    })
+                    .collect();
+                (Just((specs, t)), rows)
+            })
+            .prop_map(move |((specs, (a, fb, fc, fd)), rows)| v1::Course {
+                name: format!("C{i}"),
+                last_updated: time(1_700_000_000, 0),
+                assessments: specs
+                    .iter()
+                    .enumerate()
+                    .map(|(j, &(weight, max_points))| v1::Assessment {
+                        name: format!("A{j}"),
+                        weight,
+                        max_points,
+                    })
+                    .collect(),
+                students: rows
+                    .into_iter()
+                    .enumerate()
+                    .map(|(s, grades)| v1::Student {
+                        name: format!("S{s}"),
+                        grades,
+                    })
+                    .collect(),
+                thresholds: v1::Thresholds {
+                    a,
+                    b: a * fb,
+                    c: a * fb * fc,
+                    d: a * fb * fc * fd,
+                },
+                study: Vec::new(),
+                model: None,
+            })
+    };
+    (0usize..3)
+        .prop_flat_map(move |n| (0..n).map(|i| course(i).boxed()).collect::<Vec<_>>())
+        .prop_map(|courses| v1::Gradebook {
+            current: (!courses.is_empty()).then_some(0),
+            courses,
+        })
+}
+
+/// The gradebook of `tests/data/gradebook-v2.postcard`: a whole syllabus.
+pub fn syllabus_sample() -> Gradebook {
+    let mut c = Course::new("Biology 201", time(1_790_000_000, 123_456_789));
+    c.categories = vec![
+        Category {
+            name: "Homework".into(),
+            weight: 20.0,
+            drop_lowest: 1,
+            mode: CategoryMode::Mean,
+        },
+        Category {
+            name: "Quizzes".into(),
+            weight: 30.0,
+            drop_lowest: 0,
+            mode: CategoryMode::Points,
+        },
+        Category {
+            name: "Exams".into(),
+            weight: 50.0,
+            drop_lowest: 0,
+            mode: CategoryMode::Mean,
+        },
+    ];
+    let a = |name: &str, category, max_points, extra_credit, never_drop| Assessment {
+        category,
+        max_points,
+        extra_credit,
+        never_drop,
+        ..Assessment::named(name)
+    };
+    c.assessments = vec![
+        a("HW1", 0, 10.0, false, false),
+        a("HW2", 0, 10.0, false, false),
+        a("HW3", 0, 10.0, false, true),
+        a("Quiz 1", 1, 20.0, false, false),
+        a("Quiz 2", 1, 25.0, false, false),
+        a("Midterm", 2, 100.0, false, false),
+        a("Project", 2, 50.0, true, false),
+    ];
+    let late = |p: f64, d: u32| Cell {
+        mark: Mark::Points(p),
+        late_days: d,
+        comment: None,
+    };
+    let p = Cell::points;
+    c.students = vec![
+        Student::with_cells(
+            "Ann Lee",
+            [
+                p(9.5),
+                p(4.0),
+                p(10.0),
+                late(18.0, 2),
+                p(22.0),
+                p(88.0),
+                p(40.0),
+            ],
+        ),
+        Student::with_cells(
+            "Bob Okafor",
+            [
+                Mark::Excused.into(),
+                p(7.0),
+                Mark::Missing.into(),
+                p(15.0),
+                Cell {
+                    mark: Mark::Points(20.0),
+                    late_days: 0,
+                    comment: Some("resubmitted, graded again".into()),
+                },
+                p(71.5),
+                Cell::default(),
+            ],
+        ),
+        Student::with_cells(
+            "Chloé Martin",
+            [
+                p(8.0),
+                p(8.0),
+                Cell::default(),
+                p(19.0),
+                Cell::default(),
+                Cell::default(),
+                p(12.0),
+            ],
+        ),
+    ];
+    c.letters = LetterScheme::plus_minus();
+    c.late_policy = Some(LatePolicy {
+        per_day: 10.0,
+        max: 50.0,
+    });
+    Gradebook {
+        courses: vec![c],
+        current: Some(0),
     }
 }

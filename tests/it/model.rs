@@ -4,7 +4,8 @@ use crate::common;
 
 use chrono::Utc;
 use gradebook::model::{
-    Assessment, Command, Course, Editor, GradeEntry, Gradebook, Outcome, Student,
+    Assessment, Cell, CellEntry, Command, Course, Editor, Gradebook, LetterScheme, Mark, Outcome,
+    Student,
 };
 use gradebook::stats::Report;
 use proptest::prelude::*;
@@ -51,7 +52,7 @@ fn tutorial(extra: &[(&str, f64)]) -> Course {
     for (name, points) in grades.iter().chain(extra) {
         let (cmd, _) = ed
             .book()
-            .grade_by_name(0, name, Some(*points), None)
+            .grade_by_name(0, name, Cell::points(*points), None)
             .unwrap();
         ed.execute(cmd, now).unwrap();
     }
@@ -75,6 +76,7 @@ fn tutorial_statistics() {
     assert_eq!((r.stats.min, r.stats.max), (Some(78.0), Some(95.0)));
     assert_eq!(r.top, vec![0]);
     assert_eq!(r.letters, [2, 2, 1, 0, 0]);
+    assert_eq!(c.categories.len(), 1, "one category, Grades");
 
     let c = tutorial(&[("Frank", 89.0), ("Grace", 92.0), ("Hannah", 79.0)]);
     let r = Report::of(&c);
@@ -87,39 +89,29 @@ fn tutorial_statistics() {
 fn regrading_replaces_the_grade() {
     let c = tutorial(&[("alice", 60.0)]);
     assert_eq!(c.students.len(), 5, "same student, ignoring case");
-    assert_eq!(c.students[0].grades, vec![Some(60.0)]);
+    assert_eq!(c.students[0].marks, vec![Mark::Points(60.0)]);
 }
 
 #[test]
 fn weighted_final_grade_skips_ungraded_assessments() {
     let mut c = Course::new("Physics", Utc::now());
-    c.assessments = vec![
-        Assessment {
-            name: "Quiz".into(),
-            weight: 1.0,
-            max_points: 20.0,
-        },
-        Assessment {
-            name: "Exam".into(),
-            weight: 3.0,
-            max_points: 50.0,
-        },
-        Assessment {
-            name: "Lab".into(),
-            weight: 2.0,
-            max_points: 10.0,
-        },
-    ];
-    let s = Student {
-        name: "Ann".into(),
-        grades: vec![Some(10.0), Some(40.0), None],
+    let a = |name: &str, weight, max_points| Assessment {
+        weight,
+        max_points,
+        ..Assessment::named(name)
     };
+    c.assessments = vec![
+        a("Quiz", 1.0, 20.0),
+        a("Exam", 3.0, 50.0),
+        a("Lab", 2.0, 10.0),
+    ];
+    let s = Student::with_cells(
+        "Ann",
+        [Cell::points(10.0), Cell::points(40.0), Cell::default()],
+    );
     // (1·50 + 3·80) / 4 = 72.5
     assert_eq!(c.final_grade(&s), Some(72.5));
-    let none = Student {
-        name: "Bo".into(),
-        grades: vec![None, None, None],
-    };
+    let none = Student::new("Bo", 3);
     assert_eq!(c.final_grade(&none), None);
 }
 
@@ -130,9 +122,8 @@ fn competition_ranking_and_ties() {
     c.students = [Some(90.0), Some(95.0), None, Some(95.0), Some(80.0)]
         .iter()
         .enumerate()
-        .map(|(i, g)| Student {
-            name: format!("S{i}"),
-            grades: vec![*g],
+        .map(|(i, g)| {
+            Student::with_cells(format!("S{i}"), [g.map_or(Cell::default(), Cell::points)])
         })
         .collect();
     let expected = vec![Some(3), Some(1), None, Some(1), Some(4)];
@@ -143,10 +134,7 @@ fn competition_ranking_and_ties() {
         "the reference agrees"
     );
     let mut c = tutorial(&[("Zed", 95.0)]);
-    c.students.push(Student {
-        name: "Ungraded".into(),
-        grades: vec![None],
-    });
+    c.students.push(Student::new("Ungraded", 1));
     let r = Report::of(&c);
     assert_eq!(r.top, vec![0, 5], "ties are all listed");
     assert_eq!(r.stats.count, 6, "a student with no grade is left out");
@@ -161,23 +149,35 @@ fn statistics_undefined_for_small_classes() {
         (0, None, None)
     );
     c.assessments.push(Assessment::named("Grade"));
-    c.students.push(Student {
-        name: "Solo".into(),
-        grades: vec![Some(70.0)],
-    });
+    c.students
+        .push(Student::with_cells("Solo", [Cell::points(70.0)]));
     let r = Report::of(&c);
     assert_eq!((r.stats.mean, r.stats.std_dev), (Some(70.0), None));
 }
 
 #[test]
-fn letters_follow_the_course_thresholds() {
+fn letters_follow_the_course_scheme() {
     let mut c = Course::new("Art", Utc::now());
     assert_eq!(
-        [95.0, 90.0, 89.99, 80.0, 70.0, 60.0, 59.9].map(|p| c.thresholds.letter(p)),
-        ['A', 'A', 'B', 'B', 'C', 'D', 'F']
+        [95.0, 90.0, 89.99, 80.0, 70.0, 60.0, 59.9].map(|p| c.letters.letter(p)),
+        ["A", "A", "B", "B", "C", "D", "F"]
     );
-    c.thresholds.a = 95.0;
-    assert_eq!(c.thresholds.letter(94.0), 'B');
+    // What the teacher sees decides: 89.995 shows as 90.00 (its exact binary value is
+    // 89.995000000000004547...), 89.994999 as 89.99.
+    assert_eq!(c.letters.letter(89.995), "A");
+    assert_eq!(c.letters.letter(89.994999), "B");
+    assert_eq!(c.letters.letter(89.99), "B");
+    c.letters = LetterScheme::from_thresholds(95.0, 80.0, 70.0, 60.0);
+    assert_eq!(c.letters.letter(94.0), "B");
+}
+
+fn set(student: usize, assessment: usize, cell: Cell) -> Command {
+    Command::SetCell(CellEntry {
+        course: 0,
+        student,
+        assessment,
+        cell,
+    })
 }
 
 #[test]
@@ -214,41 +214,54 @@ fn bad_input_changes_nothing() {
             student: 0,
             name: "x".repeat(101),
         },
-        Command::SetGrade(GradeEntry {
-            course: 0,
-            student: 0,
-            assessment: 0,
-            points: Some(100.5),
-        }),
-        Command::SetGrade(GradeEntry {
-            course: 0,
-            student: 0,
-            assessment: 0,
-            points: Some(f64::NAN),
-        }),
-        Command::SetGrade(GradeEntry {
-            course: 0,
-            student: 9,
-            assessment: 0,
-            points: Some(1.0),
-        }),
+        set(0, 0, Cell::points(200.5)),
+        set(0, 0, Cell::points(f64::NAN)),
+        set(9, 0, Cell::points(1.0)),
+        set(
+            0,
+            0,
+            Cell {
+                mark: Mark::Missing,
+                late_days: 1,
+                comment: None,
+            },
+        ),
+        set(
+            0,
+            0,
+            Cell {
+                mark: Mark::Points(5.0),
+                late_days: 0,
+                comment: Some("x".repeat(501)),
+            },
+        ),
         Command::EditAssessment {
             course: 0,
             index: 0,
             assessment: Assessment {
-                name: "Grade".into(),
                 weight: 0.0,
-                max_points: 100.0,
+                ..Assessment::named("Grade")
             },
         },
         Command::EditAssessment {
             course: 0,
             index: 0,
             assessment: Assessment {
-                name: "Grade".into(),
-                weight: 1.0,
-                max_points: 90.0,
+                max_points: 40.0,
+                ..Assessment::named("Grade")
             },
+        },
+        Command::EditAssessment {
+            course: 0,
+            index: 0,
+            assessment: Assessment {
+                category: 3,
+                ..Assessment::named("Grade")
+            },
+        },
+        Command::RemoveCategory {
+            course: 0,
+            index: 0,
         },
         Command::Batch(vec![
             Command::RemoveStudents {
@@ -291,7 +304,7 @@ fn names_are_trimmed_and_any_unicode() {
     assert_eq!(ed.book().courses[0].name, "日本語");
     let (cmd, _) = ed
         .book()
-        .grade_by_name(0, "  Zoë 😀 ", Some(50.0), None)
+        .grade_by_name(0, "  Zoë 😀 ", Cell::points(50.0), None)
         .unwrap();
     ed.execute(cmd, now).unwrap();
     assert_eq!(ed.book().courses[0].students[0].name, "Zoë 😀");
@@ -369,22 +382,32 @@ proptest! {
     /// Statistics kept up to date one grade at a time agree with statistics from scratch.
     #[test]
     fn live_statistics_follow_single_grade_changes(
-        mut course in common::course(0),
-        changes in prop::collection::vec((0usize..8, 0usize..4, prop::option::of(0.0..1.0f64)), 1..40),
+        course in common::course(0),
+        changes in prop::collection::vec((0usize..8, 0usize..6, common::cell(1.0)), 1..40),
     ) {
         use gradebook::stats::LiveStats;
-        let mut live = LiveStats::of(&course);
-        for (s, a, fraction) in changes {
+        let mut book = Gradebook { courses: vec![course], current: Some(0) };
+        let mut live = LiveStats::of(&book.courses[0]);
+        for (s, a, mut cell) in changes {
+            let course = &book.courses[0];
             if s >= course.students.len() || a >= course.assessments.len() {
                 continue;
             }
-            let points = fraction.map(|f| (f * course.assessments[a].max_points * 4.0).round() / 4.0);
-            let old = std::mem::replace(&mut course.students[s].grades[a], points);
-            live.grade_changed(&course, s, a, old);
-            let fresh = LiveStats::of(&course);
+            // The cell was made for 1 point: scaled to the assessment's.
+            if let Mark::Points(p) = cell.mark {
+                cell.mark = Mark::Points((p * course.assessments[a].max_points * 4.0).round() / 4.0);
+            }
+            let old = course.students[s].cell(a);
+            let set = Command::SetCell(CellEntry { course: 0, student: s, assessment: a, cell });
+            if book.apply(set, Utc::now()).is_err() {
+                continue;
+            }
+            let course = &book.courses[0];
+            live.cell_changed(course, s, a, &old);
+            let fresh = LiveStats::of(course);
             prop_assert_eq!(&live.finals, &fresh.finals);
             prop_assert_eq!(live.top.clone(), fresh.top.clone());
-            prop_assert_eq!(live.letters, fresh.letters);
+            prop_assert_eq!(&live.letters, &fresh.letters);
             prop_assert_eq!(live.stats.count, fresh.stats.count);
             prop_assert_eq!((live.stats.median, live.stats.min, live.stats.max), (fresh.stats.median, fresh.stats.min, fresh.stats.max));
             prop_assert_eq!(live.stats.mean, fresh.stats.mean);

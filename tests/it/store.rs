@@ -11,10 +11,11 @@ use std::time::{Duration, Instant};
 
 use gradebook::model::Gradebook;
 use gradebook::store::format::{self, FormatError, HEADER_LEN, MAGIC, VERSION};
-use gradebook::store::{self, SaveStep, Store, StoreError};
+use gradebook::store::{self, SaveStep, Store, StoreError, v1};
 use proptest::prelude::*;
 
 const V1_SAMPLE: &str = "tests/data/gradebook-v1.postcard";
+const V2_SAMPLE: &str = "tests/data/gradebook-v2.postcard";
 
 fn sample_book() -> Gradebook {
     store::load(Path::new(V1_SAMPLE)).unwrap()
@@ -49,6 +50,14 @@ proptest! {
         prop_assert_eq!(format::encode(&back).unwrap(), bytes);
     }
 
+    /// Any version-1 gradebook loads with every final unchanged, bit for bit.
+    #[test]
+    fn version_1_books_migrate_with_every_final_unchanged(old in crate::common::v1_gradebook()) {
+        let file = file_with_body(1, &postcard::to_stdvec(&old).unwrap());
+        let new = format::decode(&file).unwrap();
+        assert_finals_unchanged(&old, &new);
+    }
+
     /// Hostile bytes, even with a valid header and checksum, give an error or a valid
     /// gradebook, never a panic.
     #[test]
@@ -59,10 +68,46 @@ proptest! {
     }
 }
 
-/// Promise 6: files of format version 1 keep loading, and this build writes them alike.
+/// The final grade as version 1 computed it: Σ wᵢ·percentᵢ / Σ wᵢ over graded
+/// assessments, in this order of operations.
+fn v1_final(assessments: &[v1::Assessment], grades: &[Option<f64>]) -> Option<f64> {
+    let mut weighted = 0.0;
+    let mut weights = 0.0;
+    for (a, g) in assessments.iter().zip(grades) {
+        if let Some(points) = g {
+            weighted += a.weight * (points / a.max_points * 100.0);
+            weights += a.weight;
+        }
+    }
+    (weights > 0.0).then(|| weighted / weights)
+}
+
+/// Every final of a version-1 gradebook is what version 1 computed, bit for bit, once
+/// migrated to one category `Grades`.
+fn assert_finals_unchanged(old: &v1::Gradebook, new: &Gradebook) {
+    assert_eq!(old.courses.len(), new.courses.len());
+    for (o, n) in old.courses.iter().zip(&new.courses) {
+        assert_eq!(n.categories.len(), 1);
+        assert_eq!(n.categories[0].name, "Grades");
+        for (os, ns) in o.students.iter().zip(&n.students) {
+            let want = v1_final(&o.assessments, &os.grades).map(f64::to_bits);
+            let got = n.final_grade(ns).map(f64::to_bits);
+            assert_eq!(got, want, "{}'s final in {}", os.name, o.name);
+        }
+    }
+}
+
+/// The body of a file (header and checksum off).
+fn body(bytes: &[u8]) -> &[u8] {
+    &bytes[HEADER_LEN..bytes.len() - 4]
+}
+
+/// Promise 6: files of format version 1 keep loading, migrated with every final
+/// unchanged; the next save writes version 2.
 #[test]
 fn version_1_sample_loads() {
     let bytes = fs::read(V1_SAMPLE).unwrap();
+    assert_eq!(u16::from_le_bytes([bytes[8], bytes[9]]), 1);
     let book = format::decode(&bytes).unwrap();
     let names: Vec<&str> = book.courses.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["Introduction to Machine Learning", "Physics 物理"]);
@@ -72,11 +117,26 @@ fn version_1_sample_loads() {
     let physics = &book.courses[1];
     assert_eq!(physics.assessments.len(), 2);
     assert_eq!(physics.assessments[1].weight, 3.0);
-    assert_eq!(
-        format::encode(&book).unwrap(),
-        bytes,
-        "version 1 is still what we write"
-    );
+    let (old, _) = postcard::take_from_bytes::<v1::Gradebook>(body(&bytes)).unwrap();
+    assert_finals_unchanged(&old, &book);
+    let again = format::encode(&book).unwrap();
+    assert_eq!(u16::from_le_bytes([again[8], again[9]]), VERSION);
+    assert_eq!(format::decode(&again).unwrap(), book);
+}
+
+/// The version-2 sample: a syllabus with categories, drops, extra credit, excused and
+/// missing work, late days, comments, plus-minus letters and a late policy. It must load
+/// as the book built here, and encoding that book must give it byte for byte.
+#[test]
+fn version_2_sample_loads() {
+    let book = crate::common::syllabus_sample();
+    let bytes = format::encode(&book).unwrap();
+    if std::env::var_os("GRADEBOOK_WRITE_SAMPLE").is_some() {
+        fs::write(V2_SAMPLE, &bytes).unwrap();
+    }
+    let stored = fs::read(V2_SAMPLE).unwrap();
+    assert_eq!(format::decode(&stored).unwrap(), book);
+    assert_eq!(stored, bytes, "version 2 is still what we write");
 }
 
 /// Promise 1: temp file in the same directory, fsync, rename, fsync of the directory.

@@ -3,7 +3,7 @@
 
 use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use gradebook::model::Gradebook;
+use gradebook::model::{Gradebook, Mark};
 use gradebook::store::format;
 use gradebook::tui::app::Popup;
 use gradebook::tui::keymap::{self, Context, KEYS};
@@ -98,7 +98,7 @@ fn message(app: &App) -> String {
 
 fn grade_of(app: &App, name: &str) -> Option<f64> {
     let c = app.course().unwrap();
-    c.students[c.find_student(name).unwrap()].grades[0]
+    c.students[c.find_student(name).unwrap()].marks[0].points()
 }
 
 // ---- The key table ----
@@ -181,7 +181,12 @@ fn help_lists_every_labelled_key_of_the_screen() {
     let mut app = sample_app();
     press(&mut app, "?");
     assert_eq!(app.popup(), Some(&Popup::Help(0)));
-    let screen = screen_text(&mut app, 100, 80);
+    // Long descriptions wrap: read the popup as running text.
+    let screen = screen_text(&mut app, 76, 200)
+        .lines()
+        .map(|l| l.trim().trim_matches('"').trim_matches('│').trim())
+        .collect::<Vec<_>>()
+        .join(" ");
     for b in KEYS.iter().filter(|b| !b.label.is_empty()) {
         if matches!(
             b.context,
@@ -258,12 +263,16 @@ fn invalid_input_shows_a_message_and_changes_nothing() {
     let entry = app.screens.gradebook.entry.clone().expect("still typing");
     assert_eq!(
         entry.error.as_deref(),
-        Some("points must be a number, not \"abc\"")
+        Some("a grade is points, EX (excused) or M (missing), not \"abc\"")
     );
-    press(&mut app, "150\n");
+    press(&mut app, "250\n");
     let entry = app.screens.gradebook.entry.clone().expect("still typing");
     assert!(
-        entry.error.as_deref().unwrap().contains("from 0 to 100"),
+        entry
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("up to 200 with bonus"),
         "{:?}",
         entry.error
     );
@@ -316,7 +325,7 @@ fn assessments_can_be_added_edited_and_deleted() {
     );
     press(&mut app, "e10\n\x1b"); // Alice: 10/20 = 50%
     assert_eq!(app.data().stats.finals[0], Some((95.0 + 2.0 * 50.0) / 3.0));
-    press(&mut app, "E\t\t5\n");
+    press(&mut app, "E\t\t4\n");
     assert!(
         form_error(&app).unwrap().contains("Alice"),
         "max points below a grade"
@@ -325,8 +334,8 @@ fn assessments_can_be_added_edited_and_deleted() {
     assert_eq!(app.course().unwrap().assessments.len(), 1);
     press(&mut app, "u");
     assert_eq!(
-        app.course().unwrap().students[0].grades,
-        vec![Some(95.0), Some(10.0)]
+        app.course().unwrap().students[0].marks,
+        vec![Mark::Points(95.0), Mark::Points(10.0)]
     );
 }
 
@@ -405,8 +414,8 @@ fn the_first_grade_of_a_course_creates_its_grade_column() {
     press(&mut app, "gle88\n92\n");
     let c = app.course().unwrap();
     assert_eq!(c.assessments[0].name, "Grade");
-    assert_eq!(c.students[0].grades, vec![Some(88.0)]);
-    assert_eq!(c.students[1].grades, vec![Some(92.0)]);
+    assert_eq!(c.students[0].marks, vec![Mark::Points(88.0)]);
+    assert_eq!(c.students[1].marks, vec![Mark::Points(92.0)]);
     press(&mut app, "uu");
     assert!(
         app.course().unwrap().assessments.is_empty(),
@@ -464,7 +473,10 @@ fn the_selected_assessment_column_is_always_on_screen() {
         press(&mut app, "l");
     }
     press(&mut app, "e55\n");
-    assert_eq!(app.course().unwrap().students[0].grades[3], Some(55.0));
+    assert_eq!(
+        app.course().unwrap().students[0].marks[3],
+        Mark::Points(55.0)
+    );
     let screen = screen_text(&mut app, 40, 12);
     assert!(
         screen.contains("◂"),
@@ -674,7 +686,7 @@ fn the_small_rough_edges() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("one.csv");
     std::fs::write(&file, "student,Grade\nNew,50\n").unwrap();
-    press(&mut app, &format!("n\t\ti{}\n", file.display()));
+    press(&mut app, &format!("n\t\t\ti{}\n", file.display()));
     assert!(
         message(&app).contains("1 grade: 1 new student, 0 updated, 0 new assessments"),
         "{}",
@@ -980,27 +992,44 @@ fn snapshot_predictor() {
 }
 
 #[test]
-fn letter_thresholds_are_edited_on_the_statistics_screen() {
+fn letters_are_edited_on_the_statistics_screen_with_a_preview() {
     let mut app = sample_app();
     press(&mut app, "\te");
     let Modal::Form(form) = &app.screens.statistics.modal else {
-        panic!("no thresholds form")
+        panic!("no letters form")
     };
-    assert_eq!(form.value(0), "90");
-    press(&mut app, "95\t85\t75\t65\n");
-    assert_eq!(app.course().unwrap().thresholds.a, 95.0);
+    assert_eq!(form.value(0), "A=90 B=80 C=70 D=60 F=0");
+    assert!(
+        form.note
+            .as_deref()
+            .unwrap()
+            .contains("no letter would change")
+    );
+    press(&mut app, "95 85 75 65");
+    let Modal::Form(form) = &app.screens.statistics.modal else {
+        panic!("the form closed")
+    };
+    let note = form.note.clone().unwrap();
+    assert!(
+        note.contains("2 letters would change") && note.contains("Charlie A → B"),
+        "{note}"
+    );
+    press(&mut app, "\n");
+    assert_eq!(app.course().unwrap().letters.0[0].min, 95.0);
     assert_eq!(
         app.data().stats.letters,
         [1, 2, 2, 0, 0],
         "Alice A; Bob, Charlie B; Diana, Eve C"
     );
-    press(&mut app, "e\t\t\t99\n");
+    press(&mut app, "e\x15A=90 B=95 F=0\n");
     let Modal::Form(form) = &app.screens.statistics.modal else {
-        panic!("D above C must be refused")
+        panic!("letters going up must be refused")
     };
-    assert!(form.error.as_deref().unwrap().contains("A ≥ B ≥ C ≥ D"));
-    press(&mut app, "\x1bu");
-    assert_eq!(app.course().unwrap().thresholds.a, 90.0);
+    assert!(form.error.as_deref().unwrap().contains("strictly down"));
+    press(&mut app, "plus-minus\n");
+    assert_eq!(app.course().unwrap().letters.0.len(), 13);
+    press(&mut app, "uu");
+    assert_eq!(app.course().unwrap().letters.0[0].min, 90.0);
 }
 
 // ---- Import and export ----

@@ -7,6 +7,7 @@ pub mod courses;
 pub mod gradebook;
 pub mod predictor;
 pub mod statistics;
+pub mod syllabus;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -24,14 +25,16 @@ pub enum ScreenId {
     Statistics,
     Predictor,
     Courses,
+    Syllabus,
 }
 
 impl ScreenId {
-    pub const ALL: [ScreenId; 4] = [
+    pub const ALL: [ScreenId; 5] = [
         ScreenId::Gradebook,
         ScreenId::Statistics,
         ScreenId::Predictor,
         ScreenId::Courses,
+        ScreenId::Syllabus,
     ];
 
     pub fn title(self) -> &'static str {
@@ -40,16 +43,18 @@ impl ScreenId {
             ScreenId::Statistics => "Statistics",
             ScreenId::Predictor => "Predictor",
             ScreenId::Courses => "Courses",
+            ScreenId::Syllabus => "Syllabus",
         }
     }
 
     /// Title for narrow terminals.
     pub fn short_title(self) -> &'static str {
         match self {
-            ScreenId::Gradebook => "Grades",
+            ScreenId::Gradebook => "Grade",
             ScreenId::Statistics => "Stats",
             ScreenId::Predictor => "Model",
-            ScreenId::Courses => "Courses",
+            ScreenId::Courses => "Course",
+            ScreenId::Syllabus => "Plan",
         }
     }
 

@@ -7,58 +7,54 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{BarChart, Block, Cell, Paragraph, Row, Table, Wrap};
 
 use super::{Ctx, Measured, Screen, ScreenId};
-use crate::model::{Command, Course, Outcome, Thresholds, fmt_num};
+use crate::model::{Course, Outcome, fmt_num};
 use crate::stats::LiveStats;
-use crate::text::one_decimal;
+use crate::text::two_decimals;
 use crate::tui::action::Action;
 use crate::tui::data::{Change, Data};
 use crate::tui::keymap::Context;
-use crate::tui::popup::{Form, Mistake, Modal, Reply};
+use crate::tui::popup::{Mistake, Modal, Reply};
 use crate::tui::theme::{Tone, theme};
 use crate::tui::widgets::{moved, truncate};
 
-/// The only form here: the lowest final grade for A, B, C and D.
+/// The only form here: the course's letters.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ThresholdsForm;
+pub struct LettersForm;
 
 #[derive(Debug, Clone, Default)]
 pub struct StatisticsScreen {
     /// First assessment row shown in the table, and how many fit.
     seen: Measured,
-    pub modal: Modal<ThresholdsForm, ()>,
+    pub modal: Modal<LettersForm, ()>,
 }
 
 impl StatisticsScreen {
-    fn open_thresholds(&mut self, data: &Data) {
-        let Some(t) = data.course().map(|c| c.thresholds) else {
+    fn open_letters(&mut self, ctx: &mut Ctx) {
+        let Some(course) = ctx.data.course() else {
             return;
         };
-        let fields = [
-            ("A from", fmt_num(t.a)),
-            ("B from", fmt_num(t.b)),
-            ("C from", fmt_num(t.c)),
-            ("D from", fmt_num(t.d)),
-        ];
-        self.modal = Modal::Form(Form::new(
-            ThresholdsForm,
-            "Letter grades (final % at least)",
-            &fields,
-        ));
+        self.modal = Modal::Form(crate::tui::policy::letters_form(LettersForm, course));
+        self.refresh_preview(ctx);
+    }
+
+    fn refresh_preview(&mut self, ctx: &mut Ctx) {
+        let Modal::Form(form) = &self.modal else {
+            return;
+        };
+        let cmd = crate::tui::policy::letters_command(form, ctx.data).map_err(|m| m.message);
+        let note = crate::tui::preview::note(ctx.data, cmd);
+        if let Some(form) = self.modal.form_mut() {
+            form.note = Some(note);
+        }
     }
 
     fn submit(&mut self, ctx: &mut Ctx) -> Result<(), Mistake> {
-        let (Modal::Form(form), Some(course)) = (&self.modal, ctx.data.course_index()) else {
+        let Modal::Form(form) = &self.modal else {
             return Ok(());
         };
-        let thresholds = Thresholds {
-            a: form.number(0, "A")?,
-            b: form.number(1, "B")?,
-            c: form.number(2, "C")?,
-            d: form.number(3, "D")?,
-        };
-        let cmd = Command::SetThresholds { course, thresholds };
+        let cmd = crate::tui::policy::letters_command(form, ctx.data)?;
         if ctx.data.execute(cmd)? == Outcome::Changed {
-            ctx.say(Tone::Success, "Letter thresholds changed (u undoes it)");
+            ctx.say(Tone::Success, "Letters changed (u undoes it)");
         }
         self.modal = Modal::None;
         Ok(())
@@ -76,6 +72,10 @@ impl Screen for StatisticsScreen {
         match self.modal.handle(action) {
             Reply::Ignored if self.modal.is_open() => return false,
             Reply::Ignored => {}
+            Reply::Done => {
+                self.refresh_preview(ctx);
+                return true;
+            }
             Reply::Submit => {
                 if let Err(e) = self.submit(ctx) {
                     self.modal.fail(e);
@@ -86,7 +86,7 @@ impl Screen for StatisticsScreen {
         }
         let rows = ctx.data.course().map_or(0, |c| c.assessments.len());
         match action {
-            Action::Edit => self.open_thresholds(ctx.data),
+            Action::Edit => self.open_letters(ctx),
             Action::Up
             | Action::Down
             | Action::PageUp
@@ -123,7 +123,7 @@ impl Screen for StatisticsScreen {
         let [numbers, histogram] =
             Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(top);
         draw_numbers(course, &data.stats, frame, numbers);
-        draw_histogram(&data.stats, frame, histogram);
+        draw_histogram(course, &data.stats, frame, histogram);
         let measured = self.draw_table(course, &data.stats, frame, table);
         self.modal.draw(frame);
         measured
@@ -158,21 +158,21 @@ fn draw_numbers(course: &Course, stats: &LiveStats, frame: &mut Frame, area: Rec
     } else {
         "Top student"
     };
-    let th = course.thresholds;
+
     let lines = vec![
         Line::from(vec![
             label("Graded"),
             Span::raw(format!("{} of {} students", s.count, course.students.len())),
         ]),
-        Line::from(vec![label("Mean"), Span::raw(one_decimal(s.mean))]),
-        Line::from(vec![label("Median"), Span::raw(one_decimal(s.median))]),
+        Line::from(vec![label("Mean"), Span::raw(two_decimals(s.mean))]),
+        Line::from(vec![label("Median"), Span::raw(two_decimals(s.median))]),
         Line::from(vec![
             label("Std dev"),
             Span::raw(s.std_dev.map_or("–".into(), |d| format!("{d:.2}"))),
         ]),
         Line::from(vec![
             label("Min–max"),
-            Span::raw(format!("{} – {}", one_decimal(s.min), one_decimal(s.max))),
+            Span::raw(format!("{} – {}", two_decimals(s.min), two_decimals(s.max))),
         ]),
         Line::from(vec![
             Span::styled(format!("{top_label}: "), t.dim),
@@ -184,18 +184,9 @@ fn draw_numbers(course: &Course, stats: &LiveStats, frame: &mut Frame, area: Rec
                 },
                 t.title,
             ),
-            Span::raw(s.max.map_or(String::new(), |m| format!(" ({m:.1})"))),
+            Span::raw(s.max.map_or(String::new(), |m| format!(" ({m:.2})"))),
         ]),
-        Line::from(vec![
-            label("Letters"),
-            Span::raw(format!(
-                "A ≥ {} · B ≥ {} · C ≥ {} · D ≥ {}",
-                fmt_num(th.a),
-                fmt_num(th.b),
-                fmt_num(th.c),
-                fmt_num(th.d)
-            )),
-        ]),
+        Line::from(vec![label("Letters"), Span::raw(course.letters.describe())]),
     ];
     let block = Block::bordered().title(truncate(
         &course.name,
@@ -207,15 +198,16 @@ fn draw_numbers(course: &Course, stats: &LiveStats, frame: &mut Frame, area: Rec
     );
 }
 
-fn draw_histogram(stats: &LiveStats, frame: &mut Frame, area: Rect) {
+fn draw_histogram(course: &Course, stats: &LiveStats, frame: &mut Frame, area: Rect) {
     let t = theme();
-    let bands = ["A", "B", "C", "D", "F"];
-    let data: Vec<(&str, u64)> = bands
-        .iter()
-        .zip(stats.letters)
-        .map(|(b, n)| (*b, n as u64))
+    let data: Vec<(&str, u64)> = course
+        .letters
+        .letters()
+        .zip(&stats.letters)
+        .map(|(b, n)| (b, *n as u64))
         .collect();
-    let bar_width = (area.width.saturating_sub(2) / 5)
+    let bars = data.len().max(1) as u16;
+    let bar_width = (area.width.saturating_sub(2) / bars)
         .saturating_sub(1)
         .clamp(1, 7);
     let chart = BarChart::default()

@@ -5,27 +5,29 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 use tui_input::{Input, InputRequest};
 use unicode_width::UnicodeWidthStr;
+
+mod draw;
+
+use draw::{Columns, draw_average, draw_selected};
 
 use super::{Ctx, Measured, Prompt, Screen, ScreenId};
 use crate::interop::files::Kind;
 use crate::model::{
-    Assessment, Command, Course, DEFAULT_ASSESSMENT, GradeEntry, Outcome, Student, fmt_num,
-    name_matches, parse_number, search_key,
+    Assessment, CellEntry, Command, Course, DEFAULT_ASSESSMENT, Mark, Outcome, Student, fmt_num,
+    name_matches, search_key,
 };
 use crate::stats::LiveStats;
-use crate::text::{count, one_decimal};
 use crate::tui::action::Action;
 use crate::tui::data::{Change, Data};
 use crate::tui::files;
-use crate::tui::keymap::Context;
+use crate::tui::keymap::{self, Context};
 use crate::tui::popup::{Confirm, Form, Mistake, Modal, Reply};
 use crate::tui::theme::{Tone, theme};
-use crate::tui::widgets::{capitalise, hints_for, moved, right, scroll, short_num, truncate};
+use crate::tui::widgets::{capitalise, hint_spans, hints_for, moved};
 
 /// Order of the students.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +66,18 @@ pub enum FormKind {
     RenameStudent(usize),
     AddAssessment,
     EditAssessment(usize),
+    /// Days late of a student's work in an assessment.
+    LateDays {
+        student: usize,
+        assessment: usize,
+    },
+    /// The comment of a student's cell in an assessment.
+    Comment {
+        student: usize,
+        assessment: usize,
+    },
+    /// Points added to every graded cell of an assessment.
+    Curve(usize),
     Import,
     Export,
 }
@@ -84,6 +98,8 @@ pub struct Entry {
     /// The text is selected: typing replaces it (a grade already there, or a mistake).
     fresh: bool,
     pub error: Option<String>,
+    /// Points above the max points wait for the teacher to say they are bonus.
+    pub bonus: Option<f64>,
 }
 
 /// The Gradebook screen's own state.
@@ -193,7 +209,12 @@ impl GradebookScreen {
             AddAssessment => self.assessment_form(None, ctx.data),
             EditAssessment => self.edit_assessment(ctx),
             DeleteAssessment => self.ask_delete_assessment(ctx),
-            ClearGrade => self.clear_grade(ctx),
+            ClearGrade => self.mark_cell(ctx, Mark::Empty),
+            Excuse => self.mark_cell(ctx, Mark::Excused),
+            Missing => self.mark_cell(ctx, Mark::Missing),
+            LateDays => self.late_days_form(ctx),
+            Comment => self.comment_form(ctx),
+            Curve => self.curve_form(ctx),
             Filter => self.filtering = true,
             CycleSort => {
                 self.sort = self.sort.next();
@@ -243,19 +264,14 @@ impl GradebookScreen {
         if assessment >= course.assessments.len().max(1) {
             return;
         }
-        let value = s
-            .grades
-            .get(assessment)
-            .copied()
-            .flatten()
-            .map(fmt_num)
-            .unwrap_or_default();
+        let value = s.marks.get(assessment).copied().unwrap_or_default().text();
         self.entry = Some(Entry {
             student,
             assessment,
             fresh: !value.is_empty(),
             input: Input::new(value),
             error: None,
+            bonus: None,
         });
     }
 
@@ -263,6 +279,14 @@ impl GradebookScreen {
         let Some(entry) = self.entry.as_mut() else {
             return false;
         };
+        if let Some(points) = entry.bonus.take() {
+            match action {
+                Action::Confirm => self.save_entry(ctx, Mark::Points(points)),
+                Action::Quit => return false,
+                _ => {}
+            }
+            return true;
+        }
         match action {
             Action::Submit => self.submit_entry(ctx),
             Action::Cancel => self.entry = None,
@@ -287,39 +311,63 @@ impl GradebookScreen {
         true
     }
 
-    /// Saves the grade typed (nothing typed changes nothing) and moves to the next student
-    /// in the order shown now: a re-sort after the change must not skip or repeat anyone.
+    /// Reads the grade typed: points, `EX` or `M`; nothing typed changes nothing. Points
+    /// above the max points are saved once the teacher says they are bonus.
     fn submit_entry(&mut self, ctx: &mut Ctx) {
-        let Some(entry) = self.entry.as_mut() else {
+        let (Some(entry), Some(course)) = (self.entry.as_mut(), ctx.data.course()) else {
             return;
         };
-        let (Some(c), text) = (
+        let text = entry.input.value().trim().to_string();
+        if text.is_empty() {
+            return self.next_entry(ctx);
+        }
+        let max = course
+            .assessments
+            .get(entry.assessment)
+            .map_or(100.0, |a| a.max_points);
+        match Mark::parse(&text) {
+            Ok(Mark::Points(p)) if p > max && p <= 2.0 * max => entry.bonus = Some(p),
+            Ok(mark) => self.save_entry(ctx, mark),
+            Err(e) => {
+                entry.error = Some(e.to_string());
+                entry.fresh = true;
+            }
+        }
+    }
+
+    /// Saves `mark` in the cell being typed into (its late days and comment kept) and
+    /// moves on.
+    fn save_entry(&mut self, ctx: &mut Ctx, mark: Mark) {
+        let (Some(entry), Some(c), Some(course)) = (
+            self.entry.as_mut(),
             ctx.data.course_index(),
-            entry.input.value().trim().to_string(),
+            ctx.data.course(),
         ) else {
             return;
         };
-        let next = self.order.get(self.row + 1).copied();
-        if !text.is_empty() {
-            let grade = GradeEntry {
-                course: c,
-                student: entry.student,
-                assessment: entry.assessment,
-                points: None,
-            };
-            let result = parse_number("points", &text).and_then(|p| {
-                ctx.data.book().grade(GradeEntry {
-                    points: Some(p),
-                    ..grade
-                })
-            });
-            if let Err(e) = result.and_then(|cmd| ctx.data.execute(cmd)) {
-                entry.error = Some(e.to_string());
-                entry.fresh = true;
-                return;
-            }
+        let old = course.students[entry.student].cell(entry.assessment);
+        let cell_entry = CellEntry {
+            course: c,
+            student: entry.student,
+            assessment: entry.assessment,
+            cell: old.with_mark(mark),
+        };
+        let result = ctx.data.book().set_cell(cell_entry);
+        if let Err(e) = result.and_then(|cmd| ctx.data.execute(cmd)) {
+            entry.error = Some(e.to_string());
+            entry.fresh = true;
+            return;
         }
-        let assessment = entry.assessment;
+        self.next_entry(ctx);
+    }
+
+    /// The next student in the order shown before the change (a re-sort after it must
+    /// not skip or repeat anyone), in the same assessment; or the end.
+    fn next_entry(&mut self, ctx: &mut Ctx) {
+        let Some(assessment) = self.entry.as_ref().map(|e| e.assessment) else {
+            return;
+        };
+        let next = self.order.get(self.row + 1).copied();
         match (next, ctx.data.course()) {
             (Some(next), Some(course)) => {
                 self.select_student(next);
@@ -400,34 +448,135 @@ impl GradebookScreen {
         }
     }
 
-    fn clear_grade(&mut self, ctx: &mut Ctx) {
-        let (Some(student), Some(c), Some(course)) = (
-            self.selected_student(),
-            ctx.data.course_index(),
-            ctx.data.course(),
-        ) else {
+    /// The selected cell with `mark` (a second press of the same mark takes it back);
+    /// its comment stays, late days go with points.
+    fn mark_cell(&mut self, ctx: &mut Ctx, mark: Mark) {
+        let Some((c, student, assessment)) = self.selected_cell(ctx.data) else {
             return;
         };
-        let Some(assessment) = self.selected_assessment(course) else {
+        let Some(course) = ctx.data.course() else {
             return;
         };
-        let cmd = Command::SetGrade(GradeEntry {
+        let old = course.students[student].cell(assessment);
+        let mark = if old.mark == mark { Mark::Empty } else { mark };
+        let cmd = Command::SetCell(CellEntry {
             course: c,
             student,
             assessment,
-            points: None,
+            cell: old.with_mark(mark),
         });
+        let said = cmd.summary(ctx.data.book());
         match ctx.data.execute(cmd) {
-            Ok(Outcome::Changed) => ctx.say(Tone::Success, "Grade cleared (u undoes it)"),
-            Ok(Outcome::Unchanged) => ctx.say(Tone::Info, "No grade to clear"),
+            Ok(Outcome::Changed) => ctx.say(Tone::Success, format!("{said} (u undoes it)")),
+            Ok(Outcome::Unchanged) => ctx.say(Tone::Info, "Nothing to clear"),
             Err(e) => ctx.say(Tone::Error, e.to_string()),
+        }
+    }
+
+    /// The course, student and assessment of the selected cell, if it is one.
+    fn selected_cell(&self, data: &Data) -> Option<(usize, usize, usize)> {
+        let course = data.course()?;
+        Some((
+            data.course_index()?,
+            self.selected_student()?,
+            self.selected_assessment(course)?,
+        ))
+    }
+
+    fn late_days_form(&mut self, ctx: &mut Ctx) {
+        let Some((_, student, assessment)) = self.selected_cell(ctx.data) else {
+            return ctx.say(Tone::Info, "Select a grade (l or →) to say it was late");
+        };
+        let Some(course) = ctx.data.course() else {
+            return;
+        };
+        let days = course.students[student].late_days(assessment);
+        let title = format!(
+            "{} · {}: days late{}",
+            course.students[student].name,
+            course.assessments[assessment].name,
+            course
+                .late_policy
+                .map_or(" (the course has no late policy)".into(), |p| format!(
+                    " (−{}% a day, at most −{}%)",
+                    fmt_num(p.per_day),
+                    fmt_num(p.max)
+                ))
+        );
+        let form = Form::new(
+            FormKind::LateDays {
+                student,
+                assessment,
+            },
+            title,
+            &[("Days late", days.to_string())],
+        );
+        self.modal = Modal::Form(form);
+    }
+
+    fn comment_form(&mut self, ctx: &mut Ctx) {
+        let Some((_, student, assessment)) = self.selected_cell(ctx.data) else {
+            return ctx.say(Tone::Info, "Select a grade (l or →) to comment on it");
+        };
+        let Some(course) = ctx.data.course() else {
+            return;
+        };
+        let comment = course.students[student]
+            .comment(assessment)
+            .unwrap_or_default()
+            .to_string();
+        let title = format!(
+            "{} · {}: comment (empty removes it)",
+            course.students[student].name, course.assessments[assessment].name
+        );
+        let form = Form::new(
+            FormKind::Comment {
+                student,
+                assessment,
+            },
+            title,
+            &[("Comment", comment)],
+        );
+        self.modal = Modal::Form(form);
+    }
+
+    fn curve_form(&mut self, ctx: &mut Ctx) {
+        let Some(course) = ctx.data.course() else {
+            return;
+        };
+        let Some(a) = self.selected_assessment(course) else {
+            return ctx.say(
+                Tone::Info,
+                "Move to an assessment column (l or →) to curve it",
+            );
+        };
+        self.modal = Modal::Form(crate::tui::policy::curve_form(
+            FormKind::Curve(a),
+            course,
+            a,
+        ));
+        self.refresh_preview(ctx);
+    }
+
+    /// Keeps the open form's preview (whose letter a curve would change) up to date.
+    fn refresh_preview(&mut self, ctx: &mut Ctx) {
+        let Modal::Form(form) = &self.modal else {
+            return;
+        };
+        let FormKind::Curve(a) = form.kind else {
+            return;
+        };
+        let cmd = crate::tui::policy::curve_command(form, ctx.data, a).map_err(|m| m.message);
+        let note = crate::tui::preview::note(ctx.data, cmd);
+        if let Some(form) = self.modal.form_mut() {
+            form.note = Some(note);
         }
     }
 
     fn modal_action(&mut self, action: Action, ctx: &mut Ctx) -> bool {
         match self.modal.handle(action) {
             Reply::Ignored => return false,
-            Reply::Done => {}
+            Reply::Done => self.refresh_preview(ctx),
             Reply::Submit => {
                 if let Err(e) = self.submit(ctx) {
                     self.modal.fail(e);
@@ -452,10 +601,7 @@ impl GradebookScreen {
         match form.kind {
             FormKind::AddStudent => {
                 let index = ctx.data.course().map_or(0, |c| c.students.len());
-                let students = vec![Student {
-                    name,
-                    grades: Vec::new(),
-                }];
+                let students = vec![Student::new(name, 0)];
                 ctx.data
                     .execute(Command::InsertStudents {
                         course: c,
@@ -476,6 +622,23 @@ impl GradebookScreen {
             }
             FormKind::AddAssessment | FormKind::EditAssessment(_) => {
                 select.1 = Some(submit_assessment(form, ctx)? + 1);
+            }
+            FormKind::LateDays {
+                student,
+                assessment,
+            } => submit_cell(form, ctx, student, assessment)?,
+            FormKind::Comment {
+                student,
+                assessment,
+            } => submit_cell(form, ctx, student, assessment)?,
+            FormKind::Curve(a) => {
+                let cmd = crate::tui::policy::curve_command(form, ctx.data, a)?;
+                let said = crate::tui::preview::note(ctx.data, Ok(cmd.clone()));
+                ctx.data.execute(cmd)?;
+                ctx.say(
+                    Tone::Success,
+                    format!("Curved. {}", said.replace("would ", "")),
+                );
             }
             FormKind::Import => files::import(ctx, Kind::Grades, form.value(0))?,
             FormKind::Export => files::export(ctx, Kind::Grades, form.value(0))?,
@@ -556,6 +719,8 @@ impl Screen for GradebookScreen {
     fn context(&self) -> Context {
         if let Some(context) = self.modal.context() {
             context
+        } else if self.entry.as_ref().is_some_and(|e| e.bonus.is_some()) {
+            Context::Confirm
         } else if self.entry.is_some() {
             Context::Entry
         } else if self.filtering {
@@ -604,9 +769,10 @@ impl Screen for GradebookScreen {
         // The average row sits right under the last student, or at the bottom when they
         // fill the screen.
         let rows = self.order.len() as u16 + 1;
-        let [title, table, average, _] = Layout::vertical([
+        let [title, table, average, selected, _] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Max(rows),
+            Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Min(0),
         ])
@@ -625,6 +791,9 @@ impl Screen for GradebookScreen {
             self.draw_title(course, Some(&cols), frame, title);
             measured = self.draw_grid(course, data, &cols, frame, table);
             draw_average(course, &data.stats, &cols, frame, average);
+            if let Some(s) = self.selected_student() {
+                draw_selected(course, s, frame, selected);
+            }
         }
         self.modal.draw(frame);
         measured
@@ -680,10 +849,19 @@ impl Screen for GradebookScreen {
 /// Adds or edits the assessment the form describes; the index of that assessment.
 fn submit_assessment(form: &Form<FormKind>, ctx: &mut Ctx) -> Result<usize, Mistake> {
     let c = ctx.data.course_index().unwrap_or(0);
+    let base = match form.kind {
+        FormKind::EditAssessment(index) => ctx
+            .data
+            .course()
+            .and_then(|c| c.assessments.get(index).cloned()),
+        _ => None,
+    }
+    .unwrap_or_else(|| Assessment::named(""));
     let assessment = Assessment {
         name: form.value(0).to_string(),
         weight: form.number(1, "weight")?,
         max_points: form.number(2, "max points")?,
+        ..base
     };
     let (index, cmd) = match form.kind {
         FormKind::EditAssessment(index) => (
@@ -700,7 +878,7 @@ fn submit_assessment(form: &Form<FormKind>, ctx: &mut Ctx) -> Result<usize, Mist
                 course: c,
                 index,
                 assessment,
-                grades: Vec::new(),
+                cells: Vec::new(),
             };
             (index, cmd)
         }
@@ -710,6 +888,51 @@ fn submit_assessment(form: &Form<FormKind>, ctx: &mut Ctx) -> Result<usize, Mist
         ctx.say(Tone::Success, capitalise(&said));
     }
     Ok(index)
+}
+
+/// Late days or a comment, from the form, on a cell (its mark kept).
+fn submit_cell(
+    form: &Form<FormKind>,
+    ctx: &mut Ctx,
+    student: usize,
+    assessment: usize,
+) -> Result<(), Mistake> {
+    let c = ctx.data.course_index().ok_or("no course")?;
+    let course = ctx.data.course().ok_or("no course")?;
+    let mut cell = course
+        .students
+        .get(student)
+        .ok_or("that student no longer exists")?
+        .cell(assessment);
+    match form.kind {
+        FormKind::LateDays { .. } => {
+            let text = form.value(0).trim();
+            cell.late_days = text.parse().map_err(|_| {
+                Mistake::at(
+                    0,
+                    format!(
+                        "late days are a whole number, not {}",
+                        crate::text::quote(text)
+                    ),
+                )
+            })?;
+        }
+        _ => {
+            let text = form.value(0);
+            cell.comment = (!text.trim().is_empty()).then(|| text.to_string());
+        }
+    }
+    let cmd = Command::SetCell(CellEntry {
+        course: c,
+        student,
+        assessment,
+        cell,
+    });
+    let said = cmd.summary(ctx.data.book());
+    if ctx.data.execute(cmd)? == Outcome::Changed {
+        ctx.say(Tone::Success, format!("{said} (u undoes it)"));
+    }
+    Ok(())
 }
 
 /// What the line above the status line says while a grade is typed: whose and what, or
@@ -734,6 +957,26 @@ fn entry_prompt(entry: &Entry, screen: &GradebookScreen, data: &Data) -> Prompt 
             cursor: None,
         };
     }
+    if let Some(points) = entry.bonus {
+        let mut hints = keymap::hints(Context::Confirm, &[Action::Confirm, Action::Cancel]);
+        if let Some(h) = hints.first_mut() {
+            h.1 = "bonus";
+        }
+        let mut spans = vec![Span::styled(
+            format!(
+                "{} is above the {} points of {}: bonus?  ",
+                fmt_num(points),
+                fmt_num(a.max_points),
+                a.name
+            ),
+            t.warning,
+        )];
+        spans.extend(hint_spans(&hints));
+        return Prompt {
+            line: Line::from(spans),
+            cursor: None,
+        };
+    }
     let next = screen
         .order
         .get(screen.row + 1)
@@ -742,7 +985,7 @@ fn entry_prompt(entry: &Entry, screen: &GradebookScreen, data: &Data) -> Prompt 
     let mut spans = vec![
         Span::styled(format!("{name} · {}", a.name), t.title),
         Span::raw(format!(
-            " (0 to {} points), then {next}  ",
+            " (0 to {} points, EX, M), then {next}  ",
             fmt_num(a.max_points)
         )),
     ];
@@ -751,308 +994,6 @@ fn entry_prompt(entry: &Entry, screen: &GradebookScreen, data: &Data) -> Prompt 
         line: Line::from(spans),
         cursor: None,
     }
-}
-
-const FINAL_W: u16 = 6;
-const LETTER_W: u16 = 6;
-const MIN_NAME: u16 = 7;
-/// Columns the table puts between two columns.
-const GAP: u16 = 1;
-
-/// Which assessment columns fit, and how wide each column is. The selected assessment is
-/// always among them; the name column takes the room there is.
-struct Columns {
-    name: u16,
-    /// Assessment indices shown, left to right, with their widths.
-    shown: Vec<(usize, u16)>,
-    rank: u16,
-    /// A course without assessments shows an empty `Grade` column: entering a grade there
-    /// creates the assessment, as the tutorial's one-grade-per-student flow.
-    placeholder: bool,
-    /// Assessments hidden to the left and to the right.
-    hidden: (usize, usize),
-}
-
-impl Columns {
-    fn fit(screen: &GradebookScreen, course: &Course, width: u16) -> Self {
-        let n = course.assessments.len();
-        // Ranks go up to the number of students.
-        let rank = (course.students.len().max(1).ilog10() as u16 + 1).max(4);
-        let tail = FINAL_W + LETTER_W + rank + 3 * GAP;
-        let col_width = |i: usize| course.assessments[i].name.width().clamp(5, 12) as u16;
-        let all: u16 = (0..n).map(|i| col_width(i) + GAP).sum::<u16>() + if n == 0 { 6 } else { 0 };
-        let wanted = (screen.name_width as u16).max(MIN_NAME);
-        let name = if wanted + GAP + all + tail <= width {
-            wanted
-        } else {
-            wanted.min((width / 3).max(MIN_NAME + 3))
-        };
-        let available = width.saturating_sub(name + tail);
-        let selected = screen.col.checked_sub(1).filter(|&s| s < n);
-        let first = first_column(screen.seen.first_column, selected, n, available, col_width);
-        let mut shown = Vec::new();
-        let mut used = 0;
-        for i in first..n {
-            let w = col_width(i);
-            if used + w + GAP > available {
-                break;
-            }
-            used += w + GAP;
-            shown.push((i, w));
-        }
-        if shown.is_empty() && n > 0 {
-            // Not even one fits whole: the selected one, cut to the room there is.
-            let w = available.saturating_sub(GAP).max(3);
-            shown.push((first.min(n - 1), w));
-        }
-        let last = shown.last().map_or(0, |s| s.0 + 1);
-        Self {
-            name,
-            hidden: (shown.first().map_or(0, |s| s.0), n.saturating_sub(last)),
-            shown,
-            rank,
-            placeholder: n == 0,
-        }
-    }
-
-    fn constraints(&self) -> Vec<Constraint> {
-        let mut c = vec![Constraint::Length(self.name)];
-        c.extend(self.shown.iter().map(|&(_, w)| Constraint::Length(w)));
-        if self.placeholder {
-            c.push(Constraint::Length(5));
-        }
-        c.extend([
-            Constraint::Length(FINAL_W),
-            Constraint::Length(LETTER_W),
-            Constraint::Length(self.rank),
-        ]);
-        c
-    }
-
-    /// Where grade column `k` (of those shown) starts, from the table's left edge.
-    fn x_of(&self, k: usize) -> u16 {
-        self.name + GAP + self.shown[..k].iter().map(|&(_, w)| w + GAP).sum::<u16>()
-    }
-
-    fn width_of(&self, k: usize) -> u16 {
-        self.shown.get(k).map_or(5, |&(_, w)| w)
-    }
-}
-
-/// The first assessment column to show: as before, unless the selected one would then be
-/// off screen, in which case as little a move as brings it in.
-fn first_column(
-    before: usize,
-    selected: Option<usize>,
-    n: usize,
-    available: u16,
-    width: impl Fn(usize) -> u16,
-) -> usize {
-    let mut first = before.min(n.saturating_sub(1));
-    let Some(sel) = selected else {
-        return first;
-    };
-    if sel < first {
-        return sel;
-    }
-    let fits = |from: usize| (from..=sel).map(|i| width(i) + GAP).sum::<u16>() <= available;
-    while first < sel && !fits(first) {
-        first += 1;
-    }
-    first
-}
-
-impl GradebookScreen {
-    /// The course, how many students by which order, and, kept at the right edge
-    /// whatever the width, how many assessment columns are hidden on each side.
-    fn draw_title(&self, course: &Course, cols: Option<&Columns>, frame: &mut Frame, area: Rect) {
-        let t = theme();
-        let shown = self.order.len();
-        let students = if shown == course.students.len() {
-            count(shown, "student")
-        } else {
-            format!("{shown} of {}", count(course.students.len(), "student"))
-        };
-        let title = Line::from(vec![
-            Span::styled(course.name.clone(), t.title),
-            Span::styled(format!(" · {students} · by {}", self.sort.label()), t.dim),
-        ]);
-        let (left, right) = cols.map_or((0, 0), |c| c.hidden);
-        let mut more = String::new();
-        if left > 0 {
-            more.push_str(&format!(" ◂ {left} more"));
-        }
-        if right > 0 {
-            more.push_str(&format!(" {right} more ▸"));
-        }
-        let [title_area, more_area] =
-            Layout::horizontal([Constraint::Min(0), Constraint::Length(more.width() as u16)])
-                .areas(area);
-        frame.render_widget(Paragraph::new(title), title_area);
-        frame.render_widget(Paragraph::new(Span::styled(more, t.key)), more_area);
-    }
-
-    fn draw_grid(
-        &self,
-        course: &Course,
-        data: &Data,
-        cols: &Columns,
-        frame: &mut Frame,
-        area: Rect,
-    ) -> Measured {
-        let t = theme();
-        let page = area.height.saturating_sub(1).max(1) as usize;
-        let offset = scroll(self.seen.offset, self.row, page, self.order.len());
-        let mut header = vec![Cell::from("Student")];
-        header.extend(
-            cols.shown
-                .iter()
-                .map(|&(i, w)| Cell::from(right(&course.assessments[i].name, w))),
-        );
-        if cols.placeholder {
-            header.push(Cell::from(right(DEFAULT_ASSESSMENT, 5)));
-        }
-        header.extend([
-            Cell::from(right("Final", FINAL_W)),
-            Cell::from("Letter"),
-            Cell::from(right("Rank", cols.rank)),
-        ]);
-        let stats = &data.stats;
-        let rows = self
-            .order
-            .iter()
-            .enumerate()
-            .skip(offset)
-            .take(page)
-            .map(|(row, &s)| self.grid_row(course, stats, cols, row, s));
-        let table = Table::new(rows, cols.constraints()).header(Row::new(header).style(t.header));
-        frame.render_widget(table, area);
-        if let Some(entry) = &self.entry {
-            self.place_cursor(entry, cols, offset, frame, area);
-        }
-        Measured {
-            page,
-            offset,
-            first_column: cols.shown.first().map_or(0, |s| s.0),
-        }
-    }
-
-    fn grid_row(
-        &self,
-        course: &Course,
-        stats: &LiveStats,
-        cols: &Columns,
-        row: usize,
-        s: usize,
-    ) -> Row<'static> {
-        let t = theme();
-        let student = &course.students[s];
-        let selected = row == self.row;
-        let style_of = |col: usize| {
-            if selected && self.col == col {
-                t.selected_cell
-            } else {
-                Style::new()
-            }
-        };
-        let editing = |a: usize| {
-            self.entry
-                .as_ref()
-                .filter(|e| e.student == s && e.assessment == a)
-        };
-        let grade_cell = |a: usize, w: u16| match editing(a) {
-            Some(e) => Cell::from(truncate(e.input.value(), w as usize)).style(if e.fresh {
-                t.selected_cell
-            } else {
-                t.editing
-            }),
-            None => {
-                let text = student
-                    .grades
-                    .get(a)
-                    .copied()
-                    .flatten()
-                    .map_or_else(|| "·".to_string(), fmt_num);
-                Cell::from(right(text, w)).style(style_of(a + 1))
-            }
-        };
-        let mut cells =
-            vec![Cell::from(truncate(&student.name, cols.name as usize)).style(style_of(0))];
-        cells.extend(cols.shown.iter().map(|&(i, w)| grade_cell(i, w)));
-        if cols.placeholder {
-            cells.push(grade_cell(0, 5));
-        }
-        let fin = stats.finals.get(s).copied().flatten();
-        let letter = fin.map(|f| course.thresholds.letter(f));
-        cells.push(Cell::from(right(one_decimal(fin), FINAL_W)));
-        cells.push(Cell::from(letter.map_or(Span::raw("–"), |l| {
-            Span::styled(l.to_string(), t.letter(l))
-        })));
-        cells.push(Cell::from(right(
-            fin.map_or("–".into(), |f| stats.rank(f).to_string()),
-            cols.rank,
-        )));
-        let row = Row::new(cells);
-        if selected {
-            row.style(t.selected_row)
-        } else {
-            row
-        }
-    }
-
-    /// The cursor in the cell being typed into.
-    fn place_cursor(
-        &self,
-        entry: &Entry,
-        cols: &Columns,
-        offset: usize,
-        frame: &mut Frame,
-        area: Rect,
-    ) {
-        let Some(row) = self.order.iter().position(|&s| s == entry.student) else {
-            return;
-        };
-        let k = cols.shown.iter().position(|&(a, _)| a == entry.assessment);
-        let k = match (k, cols.placeholder) {
-            (Some(k), _) => k,
-            (None, true) => 0,
-            (None, false) => return,
-        };
-        let x = if cols.placeholder {
-            cols.name + GAP
-        } else {
-            cols.x_of(k)
-        };
-        let width = cols.width_of(k);
-        let y = area.y + 1 + (row.saturating_sub(offset)) as u16;
-        let cursor = (entry.input.visual_cursor() as u16).min(width.saturating_sub(1));
-        if row >= offset && y < area.bottom() {
-            frame.set_cursor_position((area.x + x + cursor, y));
-        }
-    }
-}
-
-/// The class-average row, pinned below the students whatever the sort: each assessment's
-/// mean in points (as its column shows grades), the mean final in percent.
-fn draw_average(course: &Course, stats: &LiveStats, cols: &Columns, frame: &mut Frame, area: Rect) {
-    let mut cells = vec![Cell::from("Average")];
-    cells.extend(cols.shown.iter().map(|&(i, w)| {
-        let mean = stats.assessment_means[i].map(|m| m * course.assessments[i].max_points / 100.0);
-        Cell::from(right(mean.map_or("–".into(), short_num), w))
-    }));
-    if cols.placeholder {
-        cells.push(Cell::from(right("–", 5)));
-    }
-    let mean = stats.stats.mean;
-    cells.push(Cell::from(right(one_decimal(mean), FINAL_W)));
-    cells.push(Cell::from(mean.map_or("–".to_string(), |m| {
-        course.thresholds.letter(m).to_string()
-    })));
-    let table = Table::new(
-        [Row::new(cells).style(theme().average_row)],
-        cols.constraints(),
-    );
-    frame.render_widget(table, area);
 }
 
 /// The order of the Final sort: graded first, highest first, then roster order.

@@ -1,0 +1,609 @@
+//! Changes inside a course, each returning its inverse, and the rules a course keeps.
+
+use super::cell::MAX_LATE_DAYS;
+use super::command::{CellEntry, Command};
+use super::validate::{
+    MAX_ASSESSMENTS, MAX_CATEGORIES, MAX_OBSERVATIONS, MAX_STUDENTS, check_assessment_name,
+    check_category, check_comment, check_count, check_hours, check_late_policy, check_model,
+    check_name, check_points, check_positive, check_score, check_stored_name,
+};
+use super::{
+    Assessment, Category, Cell, Course, Mark, Observation, Student, find_duplicate, name_key,
+};
+use crate::error::ModelError;
+
+impl Course {
+    /// Makes a change inside this course (number `c` of the gradebook); returns its inverse.
+    pub(super) fn apply(&mut self, c: usize, cmd: Command) -> Result<Command, ModelError> {
+        use Command::*;
+        Ok(match cmd {
+            InsertCategory {
+                index, category, ..
+            } => {
+                self.insert_category(index, category)?;
+                RemoveCategory { course: c, index }
+            }
+            RemoveCategory { index, .. } => InsertCategory {
+                course: c,
+                index,
+                category: self.remove_category(index)?,
+            },
+            EditCategory {
+                index, category, ..
+            } => EditCategory {
+                course: c,
+                index,
+                category: self.edit_category(index, category)?,
+            },
+            SetLetters { letters, .. } => {
+                letters.check()?;
+                SetLetters {
+                    course: c,
+                    letters: std::mem::replace(&mut self.letters, letters),
+                }
+            }
+            SetLatePolicy { policy, .. } => {
+                if let Some(p) = &policy {
+                    check_late_policy(p)?;
+                }
+                SetLatePolicy {
+                    course: c,
+                    policy: std::mem::replace(&mut self.late_policy, policy),
+                }
+            }
+            cmd => self.apply_roster(c, cmd)?,
+        })
+    }
+
+    /// Students, assessments, cells, observations and the model.
+    fn apply_roster(&mut self, c: usize, cmd: Command) -> Result<Command, ModelError> {
+        use Command::*;
+        Ok(match cmd {
+            RenameStudent { student, name, .. } => RenameStudent {
+                course: c,
+                student,
+                name: self.rename_student(student, name)?,
+            },
+            InsertStudents {
+                index, students, ..
+            } => {
+                let count = students.len();
+                self.insert_students(index, students)?;
+                RemoveStudents {
+                    course: c,
+                    index,
+                    count,
+                }
+            }
+            RemoveStudents { index, count, .. } => InsertStudents {
+                course: c,
+                index,
+                students: self.remove_students(index, count)?,
+            },
+            InsertAssessment {
+                index,
+                assessment,
+                cells,
+                ..
+            } => {
+                self.insert_assessment(index, assessment, cells)?;
+                RemoveAssessment { course: c, index }
+            }
+            RemoveAssessment { index, .. } => {
+                let (assessment, cells) = self.remove_assessment(index)?;
+                InsertAssessment {
+                    course: c,
+                    index,
+                    assessment,
+                    cells,
+                }
+            }
+            EditAssessment {
+                index, assessment, ..
+            } => EditAssessment {
+                course: c,
+                index,
+                assessment: self.edit_assessment(index, assessment)?,
+            },
+            SetCell(entry) => SetCell(self.set_cell(entry)?),
+            cmd => self.apply_study(c, cmd)?,
+        })
+    }
+
+    fn apply_study(&mut self, c: usize, cmd: Command) -> Result<Command, ModelError> {
+        use Command::*;
+        Ok(match cmd {
+            InsertObservations {
+                index,
+                observations,
+                ..
+            } => {
+                let count = self.insert_observations(index, observations)?;
+                RemoveObservations {
+                    course: c,
+                    index,
+                    count,
+                }
+            }
+            RemoveObservations { index, count, .. } => InsertObservations {
+                course: c,
+                index,
+                observations: self.remove_observations(index, count)?,
+            },
+            SetModel { model, .. } => {
+                if let Some(m) = &model {
+                    check_model(m, &self.study)?;
+                }
+                let old = std::mem::replace(&mut self.model, model.map(|m| *m));
+                SetModel {
+                    course: c,
+                    model: old.map(Box::new),
+                }
+            }
+            // Changes of the gradebook itself are made by the gradebook.
+            _ => {
+                return Err(ModelError::invalid(
+                    "that change is not made inside a course",
+                ));
+            }
+        })
+    }
+
+    // ---- Categories ----
+
+    fn check_unique_category(&self, name: &str, except: Option<usize>) -> Result<(), ModelError> {
+        match self.find_category(name) {
+            Some(i) if Some(i) != except => Err(ModelError::Duplicate {
+                what: "category",
+                name: name.to_string(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    fn insert_category(&mut self, index: usize, mut category: Category) -> Result<(), ModelError> {
+        if index > self.categories.len() {
+            return Err(ModelError::Gone("category"));
+        }
+        check_count(
+            "categories in a course",
+            self.categories.len() + 1,
+            MAX_CATEGORIES,
+        )?;
+        category.name = check_name("category", &category.name)?;
+        self.check_unique_category(&category.name, None)?;
+        check_category(&category)?;
+        self.categories.insert(index, category);
+        for a in self.assessments.iter_mut().filter(|a| a.category >= index) {
+            a.category += 1;
+        }
+        Ok(())
+    }
+
+    fn remove_category(&mut self, index: usize) -> Result<Category, ModelError> {
+        let category = self
+            .categories
+            .get(index)
+            .ok_or(ModelError::Gone("category"))?;
+        let held = self
+            .assessments
+            .iter()
+            .filter(|a| a.category == index)
+            .count();
+        if held > 0 {
+            return Err(ModelError::invalid(format!(
+                "category {} holds {}: move them to another category first",
+                crate::text::quote(&category.name),
+                crate::text::count(held, "assessment")
+            )));
+        }
+        if self.categories.len() == 1 {
+            return Err(ModelError::invalid("a course keeps at least one category"));
+        }
+        let category = self.categories.remove(index);
+        for a in self.assessments.iter_mut().filter(|a| a.category > index) {
+            a.category -= 1;
+        }
+        Ok(category)
+    }
+
+    fn edit_category(&mut self, index: usize, mut new: Category) -> Result<Category, ModelError> {
+        if index >= self.categories.len() {
+            return Err(ModelError::Gone("category"));
+        }
+        new.name = check_name("category", &new.name)?;
+        self.check_unique_category(&new.name, Some(index))?;
+        check_category(&new)?;
+        Ok(std::mem::replace(&mut self.categories[index], new))
+    }
+
+    /// Whether a teacher asking for `category` (at `index`, or new) asks for more drops
+    /// than it has items: dropping every item would leave nothing to grade. Asked by the
+    /// front ends when the teacher sets drops; the model itself never drops the last item
+    /// (so that undo can always restore what was), whatever the count says.
+    pub fn check_drop(&self, index: Option<usize>, category: &Category) -> Result<(), ModelError> {
+        let regular = index.map_or(0, |k| {
+            self.assessments
+                .iter()
+                .filter(|a| a.category == k && !a.extra_credit)
+                .count()
+        });
+        if regular > 0 && category.drop_lowest as usize >= regular {
+            return Err(ModelError::invalid(format!(
+                "{} has {}: it can drop at most {}",
+                category.name,
+                crate::text::count(regular, "assessment"),
+                regular - 1
+            )));
+        }
+        Ok(())
+    }
+
+    // ---- Students ----
+
+    fn check_unique_student(&self, name: &str, except: Option<usize>) -> Result<(), ModelError> {
+        match self.find_student(name) {
+            Some(i) if Some(i) != except => Err(ModelError::Duplicate {
+                what: "student",
+                name: name.to_string(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    fn rename_student(&mut self, student: usize, name: String) -> Result<String, ModelError> {
+        let name = check_name("student", &name)?;
+        self.check_unique_student(&name, Some(student))?;
+        let s = self
+            .students
+            .get_mut(student)
+            .ok_or(ModelError::Gone("student"))?;
+        Ok(std::mem::replace(&mut s.name, name))
+    }
+
+    fn insert_students(
+        &mut self,
+        index: usize,
+        mut students: Vec<Student>,
+    ) -> Result<(), ModelError> {
+        if index > self.students.len() {
+            return Err(ModelError::Gone("student"));
+        }
+        check_count(
+            "students in a course",
+            self.students.len() + students.len(),
+            MAX_STUDENTS,
+        )?;
+        let mut seen: std::collections::HashSet<String> =
+            self.students.iter().map(|s| name_key(&s.name)).collect();
+        for student in &mut students {
+            student.name = check_name("student", &student.name)?;
+            if !seen.insert(name_key(&student.name)) {
+                return Err(ModelError::Duplicate {
+                    what: "student",
+                    name: student.name.clone(),
+                });
+            }
+            if student.marks.is_empty() && student.notes.is_empty() {
+                student.marks = vec![Mark::Empty; self.assessments.len()];
+            }
+            self.check_student_cells(student)?;
+        }
+        self.students.splice(index..index, students);
+        Ok(())
+    }
+
+    fn remove_students(&mut self, index: usize, count: usize) -> Result<Vec<Student>, ModelError> {
+        let end = index
+            .checked_add(count)
+            .filter(|&e| e <= self.students.len());
+        let end = end.ok_or(ModelError::Gone("student"))?;
+        Ok(self.students.drain(index..end).collect())
+    }
+
+    /// A student's cells fit the assessments: one mark each, notes in order and in range,
+    /// every cell valid.
+    fn check_student_cells(&self, student: &Student) -> Result<(), ModelError> {
+        if student.marks.len() != self.assessments.len() {
+            return Err(ModelError::invalid(format!(
+                "{} has {} grades for {} assessments",
+                student.name,
+                student.marks.len(),
+                self.assessments.len()
+            )));
+        }
+        let ordered = student
+            .notes
+            .windows(2)
+            .all(|w| w[0].assessment < w[1].assessment);
+        let in_range = student
+            .notes
+            .last()
+            .is_none_or(|n| n.assessment < self.assessments.len());
+        let meaningful = student
+            .notes
+            .iter()
+            .all(|n| n.late_days > 0 || n.comment.is_some());
+        if !(ordered && in_range && meaningful) {
+            return Err(ModelError::invalid(format!(
+                "{}'s late days and comments do not fit the assessments",
+                student.name
+            )));
+        }
+        for (a, mark) in self.assessments.iter().zip(&student.marks) {
+            if let Mark::Points(p) = mark {
+                check_points(*p, a.max_points, &a.name)?;
+            }
+        }
+        for n in &student.notes {
+            check_cell_note(&student.cell(n.assessment))?;
+        }
+        Ok(())
+    }
+
+    // ---- Assessments ----
+
+    fn check_unique_assessment(&self, name: &str, except: Option<usize>) -> Result<(), ModelError> {
+        match self.find_assessment(name) {
+            Some(i) if Some(i) != except => Err(ModelError::Duplicate {
+                what: "assessment",
+                name: name.to_string(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    fn check_assessment(
+        &self,
+        a: &Assessment,
+        except: Option<usize>,
+    ) -> Result<Assessment, ModelError> {
+        let name = check_assessment_name(&a.name)?;
+        self.check_unique_assessment(&name, except)?;
+        check_positive("weight", a.weight)?;
+        check_positive("max points", a.max_points)?;
+        if a.category >= self.categories.len() {
+            return Err(ModelError::Gone("category"));
+        }
+        Ok(Assessment { name, ..a.clone() })
+    }
+
+    fn insert_assessment(
+        &mut self,
+        index: usize,
+        assessment: Assessment,
+        cells: Vec<Cell>,
+    ) -> Result<(), ModelError> {
+        if index > self.assessments.len() {
+            return Err(ModelError::Gone("assessment"));
+        }
+        check_count(
+            "assessments in a course",
+            self.assessments.len() + 1,
+            MAX_ASSESSMENTS,
+        )?;
+        let assessment = self.check_assessment(&assessment, None)?;
+        let cells = if cells.is_empty() {
+            vec![Cell::default(); self.students.len()]
+        } else {
+            cells
+        };
+        if cells.len() != self.students.len() {
+            return Err(ModelError::invalid("one cell per student is needed"));
+        }
+        let cells = cells
+            .into_iter()
+            .map(|cell| check_cell(cell, &assessment))
+            .collect::<Result<Vec<_>, _>>()?;
+        for (s, cell) in self.students.iter_mut().zip(cells) {
+            s.insert_cell(index, cell);
+        }
+        self.assessments.insert(index, assessment);
+        Ok(())
+    }
+
+    fn remove_assessment(&mut self, index: usize) -> Result<(Assessment, Vec<Cell>), ModelError> {
+        if index >= self.assessments.len() {
+            return Err(ModelError::Gone("assessment"));
+        }
+        let assessment = self.assessments.remove(index);
+        let cells = self
+            .students
+            .iter_mut()
+            .map(|s| s.remove_cell(index))
+            .collect();
+        Ok((assessment, cells))
+    }
+
+    fn edit_assessment(&mut self, index: usize, new: Assessment) -> Result<Assessment, ModelError> {
+        if index >= self.assessments.len() {
+            return Err(ModelError::Gone("assessment"));
+        }
+        let new = self.check_assessment(&new, Some(index))?;
+        if let Some(s) = self.students.iter().find(|s| {
+            s.marks[index]
+                .points()
+                .is_some_and(|p| p > 2.0 * new.max_points)
+        }) {
+            return Err(ModelError::invalid(format!(
+                "{} has more points than twice the new maximum of {}",
+                s.name,
+                super::fmt_num(new.max_points)
+            )));
+        }
+        Ok(std::mem::replace(&mut self.assessments[index], new))
+    }
+
+    // ---- Cells ----
+
+    fn set_cell(&mut self, e: CellEntry) -> Result<CellEntry, ModelError> {
+        let a = self
+            .assessments
+            .get(e.assessment)
+            .ok_or(ModelError::Gone("assessment"))?;
+        let cell = check_cell(e.cell, a)?;
+        let s = self
+            .students
+            .get_mut(e.student)
+            .ok_or(ModelError::Gone("student"))?;
+        let old = s.set_cell(e.assessment, cell);
+        Ok(CellEntry { cell: old, ..e })
+    }
+
+    // ---- Observations ----
+
+    fn insert_observations(
+        &mut self,
+        index: usize,
+        observations: Vec<Observation>,
+    ) -> Result<usize, ModelError> {
+        if index > self.study.len() {
+            return Err(ModelError::Gone("observation"));
+        }
+        check_count(
+            "observations in a course",
+            self.study.len() + observations.len(),
+            MAX_OBSERVATIONS,
+        )?;
+        let observations = observations
+            .into_iter()
+            .map(check_observation)
+            .collect::<Result<Vec<_>, _>>()?;
+        let count = observations.len();
+        self.study.insert_many(index, observations);
+        Ok(count)
+    }
+
+    fn remove_observations(
+        &mut self,
+        index: usize,
+        count: usize,
+    ) -> Result<Vec<Observation>, ModelError> {
+        let end = index.checked_add(count).filter(|&e| e <= self.study.len());
+        let end = end.ok_or(ModelError::Gone("observation"))?;
+        Ok(self.study.remove_many(index, end))
+    }
+
+    // ---- The whole course ----
+
+    /// Checks every rule of a course as a whole (for loaded and imported data).
+    pub fn validate(&self) -> Result<(), ModelError> {
+        self.validate_syllabus()?;
+        check_count("students in a course", self.students.len(), MAX_STUDENTS)?;
+        for s in &self.students {
+            check_stored_name("student", &s.name)?;
+            self.check_student_cells(s)?;
+        }
+        if let Some(name) = find_duplicate(self.students.iter().map(|s| s.name.as_str())) {
+            return Err(ModelError::Duplicate {
+                what: "student",
+                name: name.to_string(),
+            });
+        }
+        check_count(
+            "observations in a course",
+            self.study.len(),
+            MAX_OBSERVATIONS,
+        )?;
+        for o in self.study.iter() {
+            check_hours(o.hours)?;
+            check_score(o.score)?;
+            if let Some(name) = o.student {
+                check_stored_name("student", name)?;
+            }
+        }
+        if let Some(model) = &self.model {
+            check_model(model, &self.study)?;
+        }
+        Ok(())
+    }
+
+    /// Categories, assessments, letters and late policy.
+    fn validate_syllabus(&self) -> Result<(), ModelError> {
+        if self.categories.is_empty() {
+            return Err(ModelError::invalid("a course keeps at least one category"));
+        }
+        check_count(
+            "categories in a course",
+            self.categories.len(),
+            MAX_CATEGORIES,
+        )?;
+        for c in &self.categories {
+            check_stored_name("category", &c.name)?;
+            check_category(c)?;
+        }
+        if let Some(name) = find_duplicate(self.categories.iter().map(|c| c.name.as_str())) {
+            return Err(ModelError::Duplicate {
+                what: "category",
+                name: name.to_string(),
+            });
+        }
+        check_count(
+            "assessments in a course",
+            self.assessments.len(),
+            MAX_ASSESSMENTS,
+        )?;
+        for a in &self.assessments {
+            check_stored_name("assessment", &a.name)?;
+            check_assessment_name(&a.name)?;
+            check_positive("weight", a.weight)?;
+            check_positive("max points", a.max_points)?;
+            if a.category >= self.categories.len() {
+                return Err(ModelError::Gone("category"));
+            }
+        }
+        if let Some(name) = find_duplicate(self.assessments.iter().map(|a| a.name.as_str())) {
+            return Err(ModelError::Duplicate {
+                what: "assessment",
+                name: name.to_string(),
+            });
+        }
+        self.letters.check()?;
+        if let Some(p) = &self.late_policy {
+            check_late_policy(p)?;
+        }
+        Ok(())
+    }
+}
+
+/// A cell as it may be stored in `assessment`: points in range, late days only with points
+/// and at most [`super::MAX_LATE_DAYS`], a comment that is text (an empty one is none).
+pub fn check_cell(mut cell: Cell, assessment: &Assessment) -> Result<Cell, ModelError> {
+    if let Mark::Points(p) = cell.mark {
+        check_points(p, assessment.max_points, &assessment.name)?;
+        // + 0.0 makes -0 a plain 0.
+        cell.mark = Mark::Points(p + 0.0);
+    }
+    if cell.comment.as_deref().is_some_and(|c| c.trim().is_empty()) {
+        cell.comment = None;
+    }
+    check_cell_note(&cell)?;
+    Ok(cell)
+}
+
+fn check_cell_note(cell: &Cell) -> Result<(), ModelError> {
+    if cell.late_days > 0 && cell.mark.points().is_none() {
+        return Err(ModelError::invalid(
+            "late days go with points: a cell that is empty, excused or missing has none",
+        ));
+    }
+    if cell.late_days > MAX_LATE_DAYS {
+        return Err(ModelError::invalid(format!(
+            "late days must be from 0 to {MAX_LATE_DAYS}"
+        )));
+    }
+    if let Some(comment) = &cell.comment {
+        check_comment(comment)?;
+    }
+    Ok(())
+}
+
+/// Checks an observation, trimming the student's name.
+fn check_observation(mut o: Observation) -> Result<Observation, ModelError> {
+    check_hours(o.hours)?;
+    check_score(o.score)?;
+    if let Some(name) = &o.student {
+        o.student = Some(check_name("student", name)?);
+    }
+    Ok(o)
+}
