@@ -221,7 +221,14 @@ impl Course {
     /// than it has items: dropping every item would leave nothing to grade. Asked by the
     /// front ends when the teacher sets drops; the model itself never drops the last item
     /// (so that undo can always restore what was), whatever the count says.
+    /// A count left as it was is not asked again (assessments may have moved out since).
     pub fn check_drop(&self, index: Option<usize>, category: &Category) -> Result<(), ModelError> {
+        let unchanged = index
+            .and_then(|k| self.categories.get(k))
+            .is_some_and(|old| old.drop_lowest == category.drop_lowest);
+        if unchanged {
+            return Ok(());
+        }
         let regular = index.map_or(0, |k| {
             self.assessments
                 .iter()

@@ -186,7 +186,7 @@ pub fn check_late_policy(p: &super::LatePolicy) -> Result<(), ModelError> {
     }
     if !(0.0..=100.0).contains(&p.max) {
         return Err(ModelError::invalid(format!(
-            "late work loses at most 0 to 100 percent in all, not {}",
+            "the most late work can lose in all is from 0 to 100 percent, not {}",
             quote(&fmt_num(p.max))
         )));
     }

@@ -492,6 +492,7 @@ pub fn syllabus_sample() -> Gradebook {
         a("Midterm", 2, 100.0, false, false),
         a("Project", 2, 50.0, true, false),
     ];
+    c.assessments[6].weight = 0.2;
     let late = |p: f64, d: u32| Cell {
         mark: Mark::Points(p),
         late_days: d,

@@ -11,4 +11,6 @@ mod predictor;
 mod pty;
 mod shell;
 mod store;
+mod syllabus;
 mod tui;
+mod tui_syllabus;

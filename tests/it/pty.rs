@@ -395,3 +395,32 @@ fn closing_the_terminal_saves_and_ends_the_session() {
         .unwrap();
     assert!(grade.status.success(), "the lock was kept");
 }
+
+/// The syllabus in a real terminal: the version-2 sample opened, a cell excused, a
+/// category added on the Syllabus screen, all in the file after q.
+#[test]
+fn the_syllabus_by_keys_reaches_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gradebook.postcard");
+    std::fs::copy("tests/data/gradebook-v2.postcard", &file).unwrap();
+
+    let mut s = Session::start(&file);
+    s.wait_for("Chloé Martin");
+    s.keys("jl"); // Bob Okafor, HW1: excused already; M makes it missing
+    s.keys("M");
+    s.wait_for("(u undoes it)");
+    s.keys("\t\t\t\t");
+    s.wait_for("Categories of Biology 201");
+    s.keys("a");
+    s.wait_for("Add a category");
+    s.keys("Labs\t");
+    s.keys("\x1510\r");
+    s.wait_for("Labs");
+    s.keys("q");
+    s.wait_exit();
+
+    let r = report(&file);
+    let bob = &r["students"][1];
+    assert_eq!(bob["grades"]["HW1"], "M", "{bob}");
+    assert!(bob["categories"].get("Labs").is_some(), "{bob}");
+}

@@ -14,12 +14,12 @@ use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-fn clock() -> Clock {
+pub(crate) fn clock() -> Clock {
     Clock::Fixed(Utc.with_ymd_and_hms(2026, 11, 26, 9, 30, 0).unwrap())
 }
 
 /// Local times on screen must not depend on the machine running the tests.
-fn utc() {
+pub(crate) fn utc() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     // SAFETY: set once, before any test of this binary reads the time zone.
     ONCE.call_once(|| unsafe { std::env::set_var("TZ", "UTC") });
@@ -33,12 +33,12 @@ fn sample_app() -> App {
     app
 }
 
-fn key(code: KeyCode) -> KeyEvent {
+pub(crate) fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
 }
 
 /// Types keys as a user would: through the key table, then update.
-fn press(app: &mut App, keys: &str) {
+pub(crate) fn press(app: &mut App, keys: &str) {
     for c in keys.chars() {
         let k = match c {
             '\n' => key(KeyCode::Enter),
@@ -54,18 +54,18 @@ fn press(app: &mut App, keys: &str) {
 }
 
 /// Draws a frame as the runner does, measurements handed back to the app.
-fn render(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
+pub(crate) fn render(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     gradebook::tui::runner::frame(app, &mut t).unwrap();
     t
 }
 
-fn screen_text(app: &mut App, w: u16, h: u16) -> String {
+pub(crate) fn screen_text(app: &mut App, w: u16, h: u16) -> String {
     format!("{}", render(app, w, h).backend())
 }
 
 /// Snapshots of the screen at 80×24 and at 40×12, the smallest size supported.
-fn snapshots(app: &mut App, name: &str) {
+pub(crate) fn snapshots(app: &mut App, name: &str) {
     insta::assert_snapshot!(format!("{name}_80x24"), render(app, 80, 24).backend());
     insta::assert_snapshot!(format!("{name}_40x12"), render(app, 40, 12).backend());
 }
@@ -81,7 +81,7 @@ fn names(app: &App) -> Vec<String> {
 }
 
 /// The error shown in the open form of the Gradebook screen.
-fn form_error(app: &App) -> Option<String> {
+pub(crate) fn form_error(app: &App) -> Option<String> {
     match &app.screens.gradebook.modal {
         Modal::Form(f) => f.error.clone(),
         _ => panic!("no form is open"),
@@ -92,7 +92,7 @@ fn browsing(app: &App) -> bool {
     matches!(app.context(), Context::On(_))
 }
 
-fn message(app: &App) -> String {
+pub(crate) fn message(app: &App) -> String {
     app.message().map(|m| m.1.clone()).unwrap_or_default()
 }
 

@@ -6,7 +6,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 
 use super::{Ctx, Measured, Screen, ScreenId};
 use crate::model::{Assessment, Command, Course, Outcome, fmt_num};
@@ -450,16 +450,25 @@ impl Screen for SyllabusScreen {
         let Some(course) = data.course() else {
             return self.seen;
         };
+        // The letters may take two lines (plus-minus does on 80 columns), the late policy
+        // one; a short terminal keeps one line for them.
+        let policy_height = if area.height >= 16 { 3 } else { 1 };
         let [lists, policy_lines] =
-            Layout::vertical([Constraint::Min(4), Constraint::Length(2)]).areas(area);
-        let [left, right] = if area.width >= 70 {
-            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
-                .areas(lists)
+            Layout::vertical([Constraint::Min(4), Constraint::Length(policy_height)]).areas(area);
+        // Side by side when there is room, else the pane in use alone.
+        let left = if area.width >= 70 {
+            let [left, right] =
+                Layout::horizontal([Constraint::Length(44), Constraint::Fill(1)]).areas(lists);
+            self.draw_categories(course, frame, left);
+            self.draw_assessments(course, frame, right);
+            left
         } else {
-            Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(lists)
+            match self.pane {
+                Pane::Categories => self.draw_categories(course, frame, lists),
+                Pane::Assessments => self.draw_assessments(course, frame, lists),
+            }
+            lists
         };
-        self.draw_categories(course, frame, left);
-        self.draw_assessments(course, frame, right);
         draw_policy(course, frame, policy_lines);
         self.modal.draw(frame);
         Measured {
@@ -473,14 +482,28 @@ impl Screen for SyllabusScreen {
     }
 
     fn hints(&self) -> &'static [Action] {
-        &[
-            Action::Help,
-            Action::Add,
-            Action::Edit,
-            Action::EditLetters,
-            Action::EditLatePolicy,
-            Action::Undo,
-        ]
+        match self.pane {
+            Pane::Categories => &[
+                Action::Help,
+                Action::Add,
+                Action::Edit,
+                Action::Delete,
+                Action::Right,
+                Action::EditLetters,
+                Action::EditLatePolicy,
+                Action::Undo,
+            ],
+            Pane::Assessments => &[
+                Action::Help,
+                Action::Left,
+                Action::Edit,
+                Action::MoveAssessment,
+                Action::ToggleExtraCredit,
+                Action::ToggleNeverDrop,
+                Action::Curve,
+                Action::Undo,
+            ],
+        }
     }
 }
 
@@ -519,10 +542,7 @@ impl SyllabusScreen {
             Constraint::Length(5),
         ];
         let header = Row::new(["Category", "Share", "Drop", "Mode", "Items"]).style(t.header);
-        let title = format!(
-            "Categories of {} (a add, e edit, d delete)",
-            truncate(&course.name, 20)
-        );
+        let title = format!(" Categories of {} ", truncate(&course.name, 28));
         frame.render_widget(
             Table::new(rows, widths)
                 .header(header)
@@ -538,16 +558,16 @@ impl SyllabusScreen {
             let x = &course.assessments[a];
             let mut flags = Vec::new();
             if x.extra_credit {
-                flags.push("extra");
+                flags.push("extra credit");
             }
             if x.never_drop {
-                flags.push("kept");
+                flags.push("never drop");
             }
             let r = Row::new([
                 Cell::from(x.name.clone()),
                 Cell::from(Line::from(fmt_num(x.weight)).right_aligned()),
                 Cell::from(Line::from(fmt_num(x.max_points)).right_aligned()),
-                Cell::from(flags.join(" ")),
+                Cell::from(flags.join(", ")),
             ]);
             if row == self.assessment && self.pane == Pane::Assessments {
                 r.style(t.selected_row)
@@ -556,17 +576,17 @@ impl SyllabusScreen {
             }
         });
         let widths = [
-            Constraint::Min(8),
+            Constraint::Min(10),
             Constraint::Length(6),
-            Constraint::Length(6),
-            Constraint::Length(10),
+            Constraint::Length(5),
+            Constraint::Fill(1),
         ];
         let header = Row::new(["Assessment", "Weight", "Max", "Flags"]).style(t.header);
         let name = course
             .categories
             .get(self.category)
             .map_or("", |k| k.name.as_str());
-        let title = format!("In {} (m move, x extra, n kept)", truncate(name, 16));
+        let title = format!(" Assessments in {} ", truncate(name, 24));
         frame.render_widget(
             Table::new(rows, widths)
                 .header(header)
@@ -593,5 +613,5 @@ fn draw_policy(course: &Course, frame: &mut Frame, area: Rect) {
         ]),
         Line::from(vec![Span::styled("Late work (P) ", t.dim), Span::raw(late)]),
     ];
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
 }

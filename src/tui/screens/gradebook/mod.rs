@@ -139,7 +139,7 @@ impl GradebookScreen {
             entry: None,
             modal: Modal::None,
         };
-        screen.reorder(data);
+        screen.roster_changed(data);
         screen
     }
 
@@ -153,15 +153,20 @@ impl GradebookScreen {
         data.course().map_or(0, |c| c.assessments.len().max(1))
     }
 
+    /// After the roster or the course changed: the widest name, and the order.
+    fn roster_changed(&mut self, data: &Data) {
+        self.name_width = data.course().map_or(0, |c| {
+            c.students.iter().map(|s| s.name.width()).max().unwrap_or(0)
+        });
+        self.reorder(data);
+    }
+
     /// Redoes the order of the students (after the filter, the sort or the roster changed).
     fn reorder(&mut self, data: &Data) {
         self.order = match data.course() {
             Some(c) => display_order(c, &data.stats, self.sort, self.filter.value()),
             None => Vec::new(),
         };
-        self.name_width = data.course().map_or(0, |c| {
-            c.students.iter().map(|s| s.name.width()).max().unwrap_or(0)
-        });
         self.row = self.row.min(self.order.len().saturating_sub(1));
         self.col = self.col.min(Self::columns(data));
     }
@@ -746,7 +751,7 @@ impl Screen for GradebookScreen {
     fn data_changed(&mut self, data: &Data, change: Change) {
         match change {
             Change::Grade { student, .. } => self.grade_changed(data, student),
-            Change::Other => self.reorder(data),
+            Change::Other => self.roster_changed(data),
             Change::Course => {
                 self.row = 0;
                 self.col = 0;
@@ -757,7 +762,7 @@ impl Screen for GradebookScreen {
                     page: self.seen.page,
                     ..Measured::default()
                 };
-                self.reorder(data);
+                self.roster_changed(data);
             }
         }
     }
