@@ -201,11 +201,28 @@ impl<'a> Plan<'a> {
     }
 }
 
+/// How far apart two finals may be and still be one number computed two ways: a few
+/// units of float rounding (0.739 · 60 / 0.739 is 59.99999999999999, not 60), far below
+/// anything a grade can mean.
+pub fn noise(x: f64) -> f64 {
+    x.abs().max(1.0) * 1e-12
+}
+
+/// Whether two finals are the same number (ties in ranks and the top student).
+pub fn same_final(a: f64, b: f64) -> bool {
+    (a - b).abs() <= noise(a.abs().max(b.abs()))
+}
+
+/// Whether a final reaches `target`, float noise forgiven.
+pub fn reaches(final_grade: f64, target: f64) -> bool {
+    final_grade >= target - noise(target)
+}
+
 /// The smallest x ≥ 0 with f(x) ≥ target, f nondecreasing; straight from two points when
 /// f is a line, else by bisection.
 fn solve(f: &impl Fn(f64) -> f64, target: f64, linear: bool) -> Option<f64> {
     let at_zero = f(0.0);
-    if at_zero >= target {
+    if reaches(at_zero, target) {
         return Some(0.0);
     }
     if linear {

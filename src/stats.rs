@@ -103,7 +103,8 @@ impl LiveStats {
 
     /// Competition rank of a final grade: 1 + how many are strictly higher.
     pub fn rank(&self, final_grade: f64) -> usize {
-        1 + self.sorted.len() - self.sorted.partition_point(|&v| v <= final_grade)
+        let highest_tie = final_grade + crate::grading::noise(final_grade);
+        1 + self.sorted.len() - self.sorted.partition_point(|&v| v <= highest_tie)
     }
 
     /// After student `s` got a new cell in assessment `a` (`old` before).
@@ -149,7 +150,7 @@ impl LiveStats {
         self.stats = sorted_stats(&self.sorted);
         self.top = match self.stats.max {
             Some(max) => (0..self.finals.len())
-                .filter(|&i| self.finals[i] == Some(max))
+                .filter(|&i| self.finals[i].is_some_and(|f| crate::grading::same_final(f, max)))
                 .collect(),
             None => Vec::new(),
         };

@@ -156,7 +156,10 @@ pub fn one_decimal(x: Option<f64>) -> String {
 /// A final as the teacher sees it, with two decimals (the letter is decided on this), or
 /// "–".
 pub fn two_decimals(x: Option<f64>) -> String {
-    x.map_or_else(|| "–".to_string(), |x| format!("{x:.2}"))
+    x.map_or_else(
+        || "–".to_string(),
+        |x| format!("{:.2}", crate::model::round2(x) + 0.0),
+    )
 }
 
 /// "1 student", "3 students".

@@ -49,10 +49,17 @@ impl Default for LetterScheme {
     }
 }
 
-/// A final rounded to two decimals, exactly as it prints with two decimals (the exact
-/// binary value rounded, as Python's `round(x, 2)` and `{:.2f}` do).
+/// A final rounded to two decimals, halves up, as a teacher rounds: the number the
+/// screens and reports show, and the one letters are decided on. A final that is a half
+/// in decimals but lands a few units of float noise below it (6999.5 / 10000 · 100 is
+/// 69.99499999999999) still rounds up, as the exact number does.
 pub fn round2(x: f64) -> f64 {
-    format!("{x:.2}").parse().unwrap_or(x)
+    if !x.is_finite() {
+        return x;
+    }
+    let cents = x.abs() * 100.0;
+    let rounded = (cents + 0.5 + cents.max(1.0) * 1e-10).floor() / 100.0;
+    rounded.copysign(x)
 }
 
 impl LetterScheme {

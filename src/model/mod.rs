@@ -22,8 +22,9 @@ pub use ops::{Preview, Standings, cell_words};
 pub use study::{ObservationRef, Study};
 pub use validate::{
     MAX_ASSESSMENTS, MAX_CATEGORIES, MAX_COURSES, MAX_DROP, MAX_OBSERVATIONS, MAX_STUDENTS,
-    check_assessment_name, check_comment, check_hours, check_name, check_points, check_positive,
-    check_score, check_stored_name, fmt_num, is_computed_name, is_hidden, parse_number,
+    check_assessment_name, check_comment, check_hours, check_late_policy, check_name, check_points,
+    check_positive, check_score, check_stored_name, fmt_num, is_computed_name, is_hidden,
+    parse_number,
 };
 
 use std::collections::HashMap;

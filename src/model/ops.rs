@@ -321,27 +321,47 @@ impl Command {
                 format!("deleted assessment {}", quote(&assessment(course, *index)))
             }
             EditAssessment {
-                course,
+                course: c,
                 index,
                 assessment: new,
-            } => format!(
-                "changed assessment {} (weight {}, {} points)",
-                quote(&assessment(course, *index)),
-                fmt_num(new.weight),
-                fmt_num(new.max_points)
-            ),
+            } => {
+                let name = quote(&assessment(c, *index));
+                match course(c).and_then(|k| Some((k, k.assessments.get(*index)?))) {
+                    Some((k, old)) => format!(
+                        "changed assessment {name}: {}",
+                        assessment_changes(k, old, new)
+                    ),
+                    None => format!("changed assessment {name}"),
+                }
+            }
             SetCell(e) => {
                 let old = course(&e.course)
                     .and_then(|c| c.students.get(e.student))
                     .map(|s| s.cell(e.assessment))
                     .unwrap_or_default();
-                format!(
-                    "{}'s {} {} → {}",
+                let who = format!(
+                    "{}'s {}",
                     student(&e.course, e.student),
-                    assessment(&e.course, e.assessment),
-                    cell_words(&old),
-                    cell_words(&e.cell)
-                )
+                    assessment(&e.course, e.assessment)
+                );
+                let new = &e.cell;
+                let same_mark = old.mark == new.mark;
+                if same_mark && old.comment == new.comment && old.late_days != new.late_days {
+                    format!(
+                        "{who}: {} (was {})",
+                        late_words(new.late_days),
+                        late_words(old.late_days)
+                    )
+                } else if same_mark && old.late_days == new.late_days {
+                    let what = match (&old.comment, &new.comment) {
+                        (None, Some(_)) => "comment added",
+                        (Some(_), None) => "comment removed",
+                        _ => "comment changed",
+                    };
+                    format!("{who}: {what}")
+                } else {
+                    format!("{who} {} → {}", cell_words(&old), cell_words(new))
+                }
             }
             InsertObservations { observations, .. } => {
                 format!("added {}", count(observations.len(), "observation"))
@@ -370,6 +390,65 @@ pub fn cell_words(cell: &Cell) -> String {
         s.push_str(" with a comment");
     }
     s
+}
+
+/// `on time`, `1 day late`, `3 days late`.
+fn late_words(days: u32) -> String {
+    match days {
+        0 => "on time".into(),
+        n => format!("{} late", count(n as usize, "day")),
+    }
+}
+
+/// What an edit changes in an assessment, in words: `weight 1 → 2, extra credit`.
+fn assessment_changes(course: &Course, old: &Assessment, new: &Assessment) -> String {
+    let category = |k: usize| course.categories.get(k).map_or("", |k| k.name.as_str());
+    let mut parts = Vec::new();
+    if old.name != new.name {
+        parts.push(format!("renamed {}", quote(&new.name)));
+    }
+    if old.weight != new.weight {
+        parts.push(format!(
+            "weight {} → {}",
+            fmt_num(old.weight),
+            fmt_num(new.weight)
+        ));
+    }
+    if old.max_points != new.max_points {
+        parts.push(format!(
+            "max points {} → {}",
+            fmt_num(old.max_points),
+            fmt_num(new.max_points)
+        ));
+    }
+    if old.category != new.category {
+        parts.push(format!("moved to {}", quote(category(new.category))));
+    }
+    if old.extra_credit != new.extra_credit {
+        parts.push(
+            if new.extra_credit {
+                "extra credit"
+            } else {
+                "no longer extra credit"
+            }
+            .into(),
+        );
+    }
+    if old.never_drop != new.never_drop {
+        parts.push(
+            if new.never_drop {
+                "never dropped"
+            } else {
+                "may be dropped"
+            }
+            .into(),
+        );
+    }
+    if parts.is_empty() {
+        "nothing".into()
+    } else {
+        parts.join(", ")
+    }
 }
 
 /// A batch in words: its one real change (a grade with the assessment it creates, a

@@ -439,10 +439,21 @@ impl App {
                     ],
                     _ => &[],
                 };
+                // What the marks in the grid mean, under the keys.
+                let legend: &[&str] = match self.screen {
+                    ScreenId::Gradebook => &[
+                        "In the grid: · not graded · EX excused (counts nowhere) · M missing \
+                         (counts 0) · 18! late (the late policy takes its points) · 18* has a \
+                         comment · [4] dropped. The line under the grid says what the \
+                         selected student needs, and what the selected cell's marks are.",
+                    ],
+                    _ => &[],
+                };
                 popup::draw_help(
                     Context::On(self.screen),
                     self.screen.title(),
                     extra,
+                    legend,
                     *scroll,
                     frame,
                 )

@@ -318,8 +318,23 @@ pub fn draw_form<K>(form: &Form<K>, frame: &mut Frame) {
             vec![Line::from(hint_spans(&hints))]
         }
     };
-    let note: Vec<Line> = form.note.as_deref().map_or_else(Vec::new, |n| {
-        wrap(n, inner_width as usize)
+    // The note (a preview) gives way to a mistake, and to the screen's height.
+    let room = frame
+        .area()
+        .height
+        .saturating_sub((form.fields.len() + 1 + below.len()) as u16 + 2) as usize;
+    let note_text = form.note.as_deref().filter(|_| form.error.is_none());
+    let note: Vec<Line> = note_text.map_or_else(Vec::new, |n| {
+        let mut lines = wrap(n, inner_width as usize);
+        if lines.len() > room {
+            let hidden = lines.len() + 1 - room.max(1);
+            lines.truncate(room.saturating_sub(1));
+            lines.push(format!(
+                "… {} more (a taller terminal shows them)",
+                crate::text::count(hidden, "line")
+            ));
+        }
+        lines
             .into_iter()
             .map(|l| Line::styled(l, theme().info))
             .collect()
@@ -403,6 +418,7 @@ pub fn draw_help(
     screen: Context,
     title: &str,
     extra: &[(Context, &str)],
+    legend: &[&str],
     scroll: u16,
     frame: &mut Frame,
 ) {
@@ -410,29 +426,41 @@ pub fn draw_help(
     // Descriptions wrap under themselves, right of the 13-column key and two spaces.
     let text_width = usize::from(width.saturating_sub(2 + 15)).max(10);
     let mut lines = Vec::new();
-    let mut section = |heading: &str, context: Context| {
-        lines.push(Line::styled(heading.to_string(), theme().header));
-        for b in keymap::help_rows(context) {
-            for (i, part) in wrap(b.help, text_width).into_iter().enumerate() {
-                let key = if i == 0 { b.label } else { "" };
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{key:>13}  "), theme().key),
-                    Span::raw(part),
-                ]));
-            }
+    help_section(&mut lines, &format!("{title} screen"), screen, text_width);
+    for paragraph in legend {
+        for line in wrap(paragraph, usize::from(width.saturating_sub(2))) {
+            lines.push(Line::styled(line, theme().dim));
         }
-    };
-    section(&format!("{title} screen"), screen);
-    section("Everywhere", Context::Global);
-    for (context, heading) in extra {
-        section(heading, *context);
     }
-    section("In a form", Context::Form);
-    section("When asked to confirm", Context::Confirm);
+    help_section(&mut lines, "Everywhere", Context::Global, text_width);
+    for (context, heading) in extra {
+        help_section(&mut lines, heading, *context, text_width);
+    }
+    help_section(&mut lines, "In a form", Context::Form, text_width);
+    help_section(
+        &mut lines,
+        "When asked to confirm",
+        Context::Confirm,
+        text_width,
+    );
     let area = centered(frame, width, lines.len() as u16 + 2);
     let block = titled(" Keys (j/k scroll, Esc closes) ".into());
     let scroll = scroll.min((lines.len() as u16).saturating_sub(area.height.saturating_sub(2)));
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
+}
+
+/// A heading and the keys of `context` under it, each with what it does.
+fn help_section(lines: &mut Vec<Line>, heading: &str, context: Context, text_width: usize) {
+    lines.push(Line::styled(heading.to_string(), theme().header));
+    for b in keymap::help_rows(context) {
+        for (i, part) in wrap(b.help, text_width).into_iter().enumerate() {
+            let key = if i == 0 { b.label } else { "" };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{key:>13}  "), theme().key),
+                Span::raw(part),
+            ]));
+        }
+    }
 }
 
 /// A message with a title; any key closes it (and then does what it does).

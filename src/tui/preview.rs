@@ -5,7 +5,7 @@ use super::data::Data;
 use crate::model::{Command, Course, Preview};
 
 /// How many students a preview names before "and N more".
-const NAMED: usize = 8;
+const NAMED: usize = 200;
 
 /// What `cmd` would do, in a sentence or two; or why it cannot be made.
 pub fn note(data: &mut Data, cmd: Result<Command, String>) -> String {
@@ -51,4 +51,11 @@ pub fn describe(course: &Course, p: &Preview) -> String {
         crate::text::count(p.letters.len(), "letter"),
         names.join(", ")
     )
+}
+
+/// A preview's words once the change is made: `2 letters changed: ...`.
+pub fn done(note: &str) -> String {
+    note.replace("Preview: ", "")
+        .replace("would change", "changed")
+        .replace("would move", "moved")
 }

@@ -57,15 +57,26 @@ fn cells_are_excused_missing_late_and_commented_by_keys() {
     press(&mut app, "X");
     assert_eq!(mark(&app, 0, 0), Mark::Excused);
     press(&mut app, "X");
-    assert_eq!(mark(&app, 0, 0), Mark::Empty, "X again un-excuses");
-    press(&mut app, "M");
-    assert_eq!(mark(&app, 0, 0), Mark::Missing);
-    press(&mut app, "uuu");
     assert_eq!(
         mark(&app, 0, 0),
         Mark::Points(9.5),
+        "X again gives the grade back"
+    );
+    press(&mut app, "M");
+    assert_eq!(mark(&app, 0, 0), Mark::Missing);
+    press(&mut app, "uu");
+    assert_eq!(
+        mark(&app, 0, 0),
+        Mark::Excused,
         "each mark is one undo step"
     );
+    press(&mut app, "u");
+    assert_eq!(mark(&app, 0, 0), Mark::Points(9.5));
+    // Late days go with points: not on Bob's excused HW1.
+    press(&mut app, "jt");
+    assert!(!app.screens.gradebook.modal.is_open());
+    assert!(crate::tui::message(&app).contains("grade the cell first"));
+    press(&mut app, "k");
 
     // Quiz 1, two days late: set three, then refuse a word.
     press(&mut app, "lll");
@@ -171,18 +182,30 @@ fn dropped_cells_are_crossed_out_and_the_score_needed_is_shown() {
         .map(|x| buffer[(x, row)].symbol())
         .collect();
     // Ann's HW2 (4 of 10) is her dropped homework.
-    assert_eq!(crossed.trim(), "4", "{crossed:?}");
+    assert_eq!(crossed.trim(), "[4]", "{crossed:?}");
 
     // Chloé has empty cells: the line under the grid says what she needs.
     press(&mut app, "jj");
-    let screen = screen_text(&mut app, 120, 20);
+    let screen = screen_text(&mut app, 120, 30);
     let line = screen
         .lines()
         .find(|l| l.contains("Chloé Martin:"))
         .unwrap();
     assert!(
-        line.contains("with zeros") && line.contains("needs"),
+        line.contains("with zeros 23.07 · Homework 80.00 · Quizzes 95.00 · Exams –"),
         "{line}"
+    );
+    assert!(
+        screen.contains("Needs on the 3 empty cells left: A+ "),
+        "{screen}"
+    );
+    // A cell with marks says what they are: Bob's Quiz 2 has a comment.
+    press(&mut app, "k");
+    press(&mut app, "lllll");
+    let screen = screen_text(&mut app, 120, 30);
+    assert!(
+        screen.contains("Quiz 2: 20 of 25 · “resubmitted, graded again”"),
+        "{screen}"
     );
 }
 
@@ -230,10 +253,26 @@ fn assessments_move_between_categories_and_change_flags() {
     assert!(form_error(&app).unwrap().contains("Nowhere"));
     press(&mut app, "\x15exams\n");
     assert_eq!(course(&app).assessments[0].category, 2, "HW1 is in Exams");
-    // HW2 is now the first of Homework.
+    // HW2 is now the first of Homework. Flags are asked first, with whose letter moves.
     press(&mut app, "x");
-    assert!(course(&app).assessments[1].extra_credit);
+    let Modal::Confirm(question) = &app.screens.syllabus.modal else {
+        panic!("no question before a flag changes")
+    };
+    assert!(
+        question
+            .question
+            .starts_with("Make \"HW2\" extra credit? Preview:"),
+        "{}",
+        question.question
+    );
     press(&mut app, "n");
+    assert!(
+        !course(&app).assessments[1].extra_credit,
+        "any other key says no"
+    );
+    press(&mut app, "xy");
+    assert!(course(&app).assessments[1].extra_credit);
+    press(&mut app, "ny");
     assert!(course(&app).assessments[1].never_drop);
     press(&mut app, "uuu");
     let hw = &course(&app).assessments;
@@ -303,4 +342,115 @@ fn snapshot_syllabus() {
     snapshots(&mut app, "syllabus");
     let mut app = biology();
     snapshots(&mut app, "syllabus_gradebook");
+}
+
+#[test]
+fn forms_say_what_a_change_does_and_where_a_mistake_is() {
+    // A curve says nothing before a number, then whose letter moves and what the max does.
+    let mut app = biology();
+    press(&mut app, "llllC");
+    let note = |app: &App| match &app.screens.gradebook.modal {
+        Modal::Form(f) => f.note.clone(),
+        _ => panic!("no form"),
+    };
+    assert_eq!(note(&app), None);
+    press(&mut app, "3");
+    let said = note(&app).unwrap();
+    assert!(
+        said.contains("Then 2 grades above the max of 20 (bonus)."),
+        "{said}"
+    );
+    press(&mut app, "0");
+    assert!(
+        note(&app)
+            .unwrap()
+            .contains("3 grades at twice the max (40)")
+    );
+    press(&mut app, "\n");
+    assert!(crate::tui::message(&app).starts_with("Curved \"Quiz 1\" by +30 points."));
+    press(&mut app, "u");
+    assert!(crate::tui::message(&app).contains("Undone: curved \"Quiz 1\" by +30 points"));
+
+    // A comment is added to, not replaced, and read whole below the field.
+    press(&mut app, "jl");
+    press(&mut app, "c");
+    assert_eq!(note(&app).as_deref(), Some("resubmitted, graded again"));
+    press(&mut app, " twice\n");
+    assert_eq!(
+        course(&app).students[1].comment(4),
+        Some("resubmitted, graded again twice")
+    );
+
+    // The late policy's mistakes land on their own field.
+    let mut app = syllabus();
+    press(&mut app, "P\x155\t\x15300");
+    press(&mut app, "\n");
+    let Modal::Form(form) = &app.screens.syllabus.modal else {
+        panic!("the form closed")
+    };
+    assert_eq!(form.focus, 1, "{:?}", form.error);
+    assert!(form.error.as_deref().unwrap().contains("300"));
+}
+
+#[test]
+fn the_only_category_is_not_deleted() {
+    let mut app = syllabus();
+    press(&mut app, "d\x15Exams\n");
+    press(&mut app, "d\x15Exams\n");
+    assert_eq!(course(&app).categories.len(), 1);
+    press(&mut app, "d");
+    assert!(!app.screens.syllabus.modal.is_open());
+    assert!(crate::tui::message(&app).contains("at least one category"));
+}
+
+#[test]
+fn a_preview_names_every_student_whose_letter_changes() {
+    utc();
+    let mut book = gradebook::model::Gradebook::default();
+    let mut c = Course::new("Big", chrono::Utc::now());
+    c.assessments = vec![gradebook::model::Assessment::named("Test")];
+    c.students = (0..30)
+        .map(|i| {
+            gradebook::model::Student::with_cells(
+                format!("Student {i:02}"),
+                [gradebook::model::Cell::points(91.0)],
+            )
+        })
+        .collect();
+    book.courses.push(c);
+    book.current = Some(0);
+    let mut app = App::new(book, None, clock());
+    press(&mut app, "\t\t\t\tS\x15A=95 F=0");
+    let note = form_note(&app);
+    assert!(note.contains("30 letters would change"), "{note}");
+    assert!(note.contains("Student 29 A → F"), "{note}");
+    let screen = screen_text(&mut app, 100, 40);
+    assert!(screen.contains("Student 29 A → F"), "{screen}");
+    // On a short terminal the list says how much more there is.
+    let screen = screen_text(&mut app, 80, 12);
+    assert!(
+        screen.contains("more (a taller terminal shows them)"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn a_wider_terminal_brings_hidden_columns_back() {
+    let mut app = biology();
+    render(&mut app, 40, 12);
+    press(&mut app, "lllllll");
+    render(&mut app, 40, 12);
+    let narrow = screen_text(&mut app, 40, 12);
+    assert!(!narrow.contains("HW1"), "{narrow}");
+    let wide = screen_text(&mut app, 120, 24);
+    assert!(wide.contains("HW1") && wide.contains("Project"), "{wide}");
+}
+
+#[test]
+fn help_explains_the_marks_of_the_grid() {
+    let mut app = biology();
+    press(&mut app, "?");
+    let screen = screen_text(&mut app, 100, 60);
+    assert!(screen.contains("[4] dropped"), "{screen}");
+    assert!(screen.contains("18! late"), "{screen}");
 }

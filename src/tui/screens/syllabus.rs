@@ -6,7 +6,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
 
 use super::{Ctx, Measured, Screen, ScreenId};
 use crate::model::{Assessment, Command, Course, Outcome, fmt_num};
@@ -47,8 +47,17 @@ pub struct SyllabusScreen {
     /// Selected row in the category's assessments.
     pub assessment: usize,
     seen: Measured,
-    /// A question: delete this (empty) category?
-    pub modal: Modal<FormKind, usize>,
+    /// A form, or a question: delete this (empty) category? apply this flag?
+    pub modal: Modal<FormKind, Pending>,
+}
+
+/// What yes to a question does.
+#[derive(Debug, Clone)]
+pub enum Pending {
+    /// Delete this category, which holds no assessment.
+    DeleteCategory(usize),
+    /// Make this change (its words for the message and undo).
+    Apply(Command, String),
 }
 
 /// The assessments of category `k`, in course order.
@@ -81,7 +90,7 @@ impl SyllabusScreen {
                 self.modal = Modal::Form(form);
             }
             Edit => self.edit(ctx),
-            Delete => self.ask_delete(course),
+            Delete => self.ask_delete(ctx),
             MoveAssessment => self.assessment_form(ctx, true),
             ToggleExtraCredit | ToggleNeverDrop => self.toggle(ctx, action),
             Curve => self.open(ctx, |s, course| {
@@ -178,13 +187,22 @@ impl SyllabusScreen {
         });
     }
 
-    fn ask_delete(&mut self, course: &Course) {
+    fn ask_delete(&mut self, ctx: &mut Ctx) {
+        let Some(course) = ctx.data.course() else {
+            return;
+        };
         let Some(category) = course.categories.get(self.category) else {
             return;
         };
+        if course.categories.len() == 1 {
+            return ctx.say(
+                Tone::Info,
+                "A course keeps at least one category: add another (a) first",
+            );
+        }
         if members(course, self.category).is_empty() {
             self.modal = Modal::Confirm(Confirm {
-                pending: self.category,
+                pending: Pending::DeleteCategory(self.category),
                 question: format!("Delete category {}?", category.name),
                 yes: "delete",
             });
@@ -205,9 +223,11 @@ impl SyllabusScreen {
             &[("Move them to", other)],
         );
         self.modal = Modal::Form(form.submit_as("delete"));
+        self.refresh_preview(ctx);
     }
 
-    /// Extra credit or never dropped, turned on or off at once, and what that did.
+    /// Extra credit or never dropped, turned on or off once the teacher has seen whose
+    /// letter it changes.
     fn toggle(&mut self, ctx: &mut Ctx, action: Action) {
         let (Some(c), Some(course)) = (ctx.data.course_index(), ctx.data.course()) else {
             return;
@@ -223,24 +243,26 @@ impl SyllabusScreen {
             assessment.never_drop = !assessment.never_drop;
             ("never dropped", assessment.never_drop)
         };
-        let name = assessment.name.clone();
+        let name = crate::text::quote(&assessment.name);
+        let label = if on {
+            format!("made {name} {what}")
+        } else {
+            format!("made {name} no longer {what}")
+        };
         let cmd = Command::EditAssessment {
             course: c,
             index: a,
             assessment,
         };
         let effect = crate::tui::preview::note(ctx.data, Ok(cmd.clone()));
-        match ctx.data.execute(cmd) {
-            Ok(_) => ctx.say(
-                Tone::Success,
-                format!(
-                    "{name} is {}{what}. {} (u undoes it)",
-                    if on { "" } else { "no longer " },
-                    effect.replace("Preview: ", "").replace("would ", "")
-                ),
+        self.modal = Modal::Confirm(Confirm {
+            question: format!(
+                "{}? {effect}",
+                capitalise(&label).replacen("Made", "Make", 1)
             ),
-            Err(e) => ctx.say(Tone::Error, e.to_string()),
-        }
+            pending: Pending::Apply(cmd, label),
+            yes: "apply",
+        });
     }
 
     /// The change the open form describes.
@@ -280,13 +302,16 @@ impl SyllabusScreen {
         let Modal::Form(form) = &self.modal else {
             return;
         };
-        if form.kind == FormKind::AddCategory {
-            return;
-        }
-        let cmd = self.command(form, ctx.data).map_err(|m| m.message);
-        let note = crate::tui::preview::note(ctx.data, cmd);
+        let note = match form.kind {
+            FormKind::AddCategory => return,
+            FormKind::Curve(a) => policy::curve_note(form, ctx.data, a),
+            _ => {
+                let cmd = self.command(form, ctx.data).map_err(|m| m.message);
+                Some(crate::tui::preview::note(ctx.data, cmd))
+            }
+        };
         if let Some(form) = self.modal.form_mut() {
-            form.note = Some(note);
+            form.note = note;
         }
     }
 
@@ -295,13 +320,25 @@ impl SyllabusScreen {
             return Ok(());
         };
         let cmd = self.command(form, ctx.data)?;
-        let said = cmd.summary(ctx.data.book());
+        let course = ctx.data.course().ok_or("no course")?;
+        let said = match form.kind {
+            FormKind::Curve(a) => policy::curve_label(course, a, form),
+            FormKind::DeleteCategory(k) => format!(
+                "deleted category {}, its assessments moved to {}",
+                crate::text::quote(&course.categories[k].name),
+                crate::text::quote(form.value(0).trim())
+            ),
+            _ => cmd.summary(ctx.data.book()),
+        };
         let effect = crate::tui::preview::note(ctx.data, Ok(cmd.clone()));
-        if ctx.data.execute(cmd)? == Outcome::Changed {
-            let effect = effect.replace("Preview: ", "").replace("would ", "");
+        if ctx.data.execute_as(cmd, said.clone())? == Outcome::Changed {
             ctx.say(
                 Tone::Success,
-                format!("{}. {effect} (u undoes it)", capitalise(&said)),
+                format!(
+                    "{}. {} (u undoes it)",
+                    capitalise(&said),
+                    crate::tui::preview::done(&effect)
+                ),
             );
         }
         if form.kind == FormKind::AddCategory {
@@ -320,21 +357,32 @@ impl SyllabusScreen {
                     self.modal.fail(e);
                 }
             }
-            Reply::Confirmed(index) => {
+            Reply::Confirmed(pending) => {
                 let Some(c) = ctx.data.course_index() else {
                     return true;
                 };
-                let cmd = Command::RemoveCategory { course: c, index };
-                let said = cmd.summary(ctx.data.book());
-                match ctx.data.execute(cmd) {
+                let (cmd, label) = match pending {
+                    Pending::DeleteCategory(index) => {
+                        let cmd = Command::RemoveCategory { course: c, index };
+                        let label = cmd.summary(ctx.data.book());
+                        (cmd, label)
+                    }
+                    Pending::Apply(cmd, label) => (cmd, label),
+                };
+                let effect = crate::tui::preview::note(ctx.data, Ok(cmd.clone()));
+                match ctx.data.execute_as(cmd, label.clone()) {
                     Ok(_) => ctx.say(
                         Tone::Success,
-                        format!("{} (u undoes it)", capitalise(&said)),
+                        format!(
+                            "{}. {} (u undoes it)",
+                            capitalise(&label),
+                            crate::tui::preview::done(&effect)
+                        ),
                     ),
                     Err(e) => ctx.say(Tone::Error, e.to_string()),
                 }
             }
-            Reply::Declined => ctx.say(Tone::Info, "Nothing deleted"),
+            Reply::Declined => ctx.say(Tone::Info, "Nothing changed"),
         }
         true
     }
@@ -543,11 +591,14 @@ impl SyllabusScreen {
         ];
         let header = Row::new(["Category", "Share", "Drop", "Mode", "Items"]).style(t.header);
         let title = format!(" Categories of {} ", truncate(&course.name, 28));
-        frame.render_widget(
+        // The table scrolls to keep the selected row in sight.
+        let mut state = TableState::default().with_selected(Some(self.category));
+        frame.render_stateful_widget(
             Table::new(rows, widths)
                 .header(header)
                 .block(Block::bordered().title(title)),
             area,
+            &mut state,
         );
     }
 
@@ -587,11 +638,13 @@ impl SyllabusScreen {
             .get(self.category)
             .map_or("", |k| k.name.as_str());
         let title = format!(" Assessments in {} ", truncate(name, 24));
-        frame.render_widget(
+        let mut state = TableState::default().with_selected(Some(self.assessment));
+        frame.render_stateful_widget(
             Table::new(rows, widths)
                 .header(header)
                 .block(Block::bordered().title(title)),
             area,
+            &mut state,
         );
     }
 }

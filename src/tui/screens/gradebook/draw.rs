@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::{Entry, GradebookScreen};
@@ -115,6 +115,12 @@ fn first_column(
     width: impl Fn(usize) -> u16,
 ) -> usize {
     let mut first = before.min(n.saturating_sub(1));
+    // Columns come back on the left while everything from there to the last one fits
+    // (after the terminal grew, or columns were deleted).
+    let to_end = |from: usize| (from..n).map(|i| width(i) + GAP).sum::<u16>() <= available;
+    while first > 0 && to_end(first - 1) {
+        first -= 1;
+    }
     let Some(sel) = selected else {
         return first;
     };
@@ -307,8 +313,8 @@ impl GradebookScreen {
 }
 
 /// How a cell looks: `9.5`, `EX`, `M`, `·` for empty; `!` after late work, `*` after a
-/// comment; dropped cells dimmed and struck through, excused and missing in their own
-/// styles.
+/// comment; dropped cells in brackets, dimmed and struck through, excused and missing in
+/// their own styles.
 fn cell_look(student: &crate::model::Student, a: usize, dropped: bool) -> (String, Style) {
     let t = theme();
     let mark = student.marks.get(a).copied().unwrap_or_default();
@@ -325,6 +331,8 @@ fn cell_look(student: &crate::model::Student, a: usize, dropped: bool) -> (Strin
         text.push('*');
     }
     if dropped {
+        // In brackets as in the report, for terminals that cannot strike through.
+        text = format!("[{text}]");
         style = t.dim.add_modifier(Modifier::CROSSED_OUT);
     }
     (text, style)
@@ -359,43 +367,121 @@ pub(super) fn draw_average(
     frame.render_widget(table, area);
 }
 
-/// The selected student in a line: final and letter, the final with every empty cell a
-/// zero, and the score needed on the rest for each letter (above 100%: out of reach).
-pub(super) fn draw_selected(course: &Course, s: usize, frame: &mut Frame, area: Rect) {
+/// The selected student: final and letter, the final with every empty cell a zero and
+/// each category's percent; the score needed on the empty cells for each letter (above
+/// 100%: out of reach); and the selected cell's late days, drop and comment. Wrapped into
+/// the lines there are.
+pub(super) fn draw_selected(
+    course: &Course,
+    s: usize,
+    assessment: Option<usize>,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let t = theme();
     let Some(student) = course.students.get(s) else {
         return;
     };
     let plan = Plan::of(course);
-    let fin = plan.final_grade(student);
-    let mut spans = vec![
-        Span::styled(student.name.clone(), t.title),
-        Span::raw(format!(
-            ": {} {}",
-            two_decimals(fin),
-            fin.map_or("", |f| course.letters.letter(f))
-        )),
-    ];
+    let standing = plan.standing(student);
+    let fin = standing.final_grade;
+    let mut head = format!(": {}", two_decimals(fin));
+    if let Some(f) = fin {
+        head.push(' ');
+        head.push_str(course.letters.letter(f));
+    }
+    let mut spans = vec![Span::styled(student.name.clone(), t.title), Span::raw(head)];
     if let Some(z) = plan.final_with_zeros(student).filter(|z| Some(*z) != fin) {
-        spans.push(Span::styled(format!(" · with zeros {z:.2}"), t.dim));
+        spans.push(Span::styled(
+            format!(" · with zeros {}", two_decimals(Some(z))),
+            t.dim,
+        ));
+    }
+    if course.categories.len() > 1 {
+        let parts: Vec<String> = course
+            .categories
+            .iter()
+            .zip(&standing.categories)
+            .map(|(k, p)| format!("{} {}", k.name, two_decimals(*p)))
+            .collect();
+        spans.push(Span::styled(format!(" · {}", parts.join(" · ")), t.dim));
+    }
+    let mut lines = vec![Line::from(spans)];
+    if let Some(a) = assessment
+        && let Some(detail) = cell_detail(course, student, a, standing.dropped.contains(&a))
+    {
+        lines.push(detail);
     }
     let empty = student.marks.iter().filter(|m| **m == Mark::Empty).count();
     if empty > 0 {
-        let needed: Vec<String> = course
-            .letters
-            .letters()
-            .zip(plan.needed(student))
-            .map(|(l, x)| match x {
-                Some(x) if x <= 100.0 => format!("{l} {x:.1}%"),
-                Some(_) => format!("{l} out of reach"),
-                None => format!("{l} –"),
-            })
-            .collect();
-        spans.push(Span::styled(
-            format!(" · needs on the {} left: ", count(empty, "empty cell")),
-            t.dim,
-        ));
-        spans.push(Span::raw(needed.join(", ")));
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("Needs on the {} left: ", count(empty, "empty cell")),
+                t.dim,
+            ),
+            Span::raw(needed_words(course, &plan.needed(student))),
+        ]));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+}
+
+/// `A+–B out of reach, B− 92.5%, C+ 70.1%, ...`: the letters a student cannot reach on
+/// their empty cells (above 100%, or never) in one run, then each score needed.
+fn needed_words(course: &Course, needed: &[Option<f64>]) -> String {
+    let letters: Vec<&str> = course.letters.letters().collect();
+    let reachable = |x: &Option<f64>| x.is_some_and(|x| x <= 100.0);
+    let out = needed.iter().take_while(|x| !reachable(x)).count();
+    let mut parts = Vec::new();
+    match out {
+        0 => {}
+        1 => parts.push(format!("{} out of reach", letters[0])),
+        n => parts.push(format!("{}–{} out of reach", letters[0], letters[n - 1])),
+    }
+    for (l, x) in letters.iter().zip(needed).skip(out) {
+        parts.push(match x {
+            Some(x) if *x <= 100.0 => format!("{l} {x:.1}%"),
+            _ => format!("{l} out of reach"),
+        });
+    }
+    parts.join(", ")
+}
+
+/// What the grid's markers stand for in the selected cell: `Quiz 1: 18 of 20, 2 days
+/// late (counts 14) · dropped · “resubmitted”`; nothing for a plain cell.
+fn cell_detail(
+    course: &Course,
+    student: &crate::model::Student,
+    a: usize,
+    dropped: bool,
+) -> Option<Line<'static>> {
+    let t = theme();
+    let x = course.assessments.get(a)?;
+    let cell = student.cell(a);
+    if cell.late_days == 0 && cell.comment.is_none() && !dropped {
+        return None;
+    }
+    let mut text = match cell.mark {
+        Mark::Points(p) => format!("{}: {} of {}", x.name, fmt_num(p), fmt_num(x.max_points)),
+        Mark::Empty => format!("{}: not graded", x.name),
+        mark => format!("{}: {}", x.name, mark.text()),
+    };
+    if cell.late_days > 0 {
+        text.push_str(&format!(", {} late", count(cell.late_days as usize, "day")));
+        match (cell.mark, course.late_policy) {
+            (Mark::Points(p), Some(policy)) => text.push_str(&format!(
+                " (counts {})",
+                fmt_num(policy.effective(p, x.max_points, cell.late_days))
+            )),
+            (_, None) => text.push_str(" (no late policy)"),
+            _ => {}
+        }
+    }
+    let mut spans = vec![Span::styled(text, t.dim)];
+    if dropped {
+        spans.push(Span::styled(" · dropped", t.dim));
+    }
+    if let Some(c) = &cell.comment {
+        spans.push(Span::raw(format!(" · “{}”", c.replace('\n', " "))));
+    }
+    Some(Line::from(spans))
 }

@@ -116,6 +116,9 @@ pub struct GradebookScreen {
     pub order: Vec<usize>,
     /// Display width of the longest student name.
     name_width: usize,
+    /// The cell last excused or marked missing and what it held, so that the same key
+    /// again gives it back.
+    unmarked: Option<(usize, usize, Mark)>,
     /// What the last frame measured: rows that fit, first row and first column shown.
     seen: Measured,
     pub entry: Option<Entry>,
@@ -132,6 +135,7 @@ impl GradebookScreen {
             filtering: false,
             order: Vec::new(),
             name_width: 0,
+            unmarked: None,
             seen: Measured {
                 page: 10,
                 ..Measured::default()
@@ -380,7 +384,13 @@ impl GradebookScreen {
             }
             _ => {
                 self.entry = None;
-                ctx.say(Tone::Success, "Last student graded");
+                let name = ctx
+                    .data
+                    .course()
+                    .and_then(|c| c.assessments.get(assessment))
+                    .map_or(DEFAULT_ASSESSMENT, |a| a.name.as_str());
+                let said = format!("Last student in {} graded", crate::text::quote(name));
+                ctx.say(Tone::Success, said);
             }
         }
     }
@@ -396,13 +406,24 @@ impl GradebookScreen {
             None => (
                 FormKind::AddAssessment,
                 "Add an assessment",
-                Assessment::named(""),
+                // In the category of the column selected, if any.
+                Assessment {
+                    category: self
+                        .selected_assessment(course)
+                        .map_or(0, |s| course.assessments[s].category),
+                    ..Assessment::named("")
+                },
             ),
         };
+        let category = course
+            .categories
+            .get(a.category)
+            .map_or_else(String::new, |k| k.name.clone());
         let fields = [
             ("Name", a.name),
             ("Weight", fmt_num(a.weight)),
             ("Max points", fmt_num(a.max_points)),
+            ("Category", category),
         ];
         self.open_form(kind, title, &fields);
     }
@@ -463,7 +484,18 @@ impl GradebookScreen {
             return;
         };
         let old = course.students[student].cell(assessment);
-        let mark = if old.mark == mark { Mark::Empty } else { mark };
+        // Pressed again, the mark goes and what the cell held before comes back.
+        let mark = if old.mark == mark {
+            match self.unmarked {
+                Some((s, a, before)) if (s, a) == (student, assessment) => before,
+                _ => Mark::Empty,
+            }
+        } else {
+            if !matches!(old.mark, Mark::Excused | Mark::Missing) {
+                self.unmarked = Some((student, assessment, old.mark));
+            }
+            mark
+        };
         let cmd = Command::SetCell(CellEntry {
             course: c,
             student,
@@ -495,6 +527,12 @@ impl GradebookScreen {
         let Some(course) = ctx.data.course() else {
             return;
         };
+        if !matches!(course.students[student].marks[assessment], Mark::Points(_)) {
+            return ctx.say(
+                Tone::Info,
+                "Late days go with points: grade the cell first (e or Enter)",
+            );
+        }
         let days = course.students[student].late_days(assessment);
         let title = format!(
             "{} · {}: days late{}",
@@ -534,14 +572,21 @@ impl GradebookScreen {
             "{} · {}: comment (empty removes it)",
             course.students[student].name, course.assessments[assessment].name
         );
-        let form = Form::new(
+        let mut form = Form::new(
             FormKind::Comment {
                 student,
                 assessment,
             },
             title,
-            &[("Comment", comment)],
+            &[("Comment", comment.clone())],
         );
+        // Typing adds to the comment; the whole of it reads below the field.
+        for field in &mut form.fields {
+            field.fresh = false;
+        }
+        if !comment.is_empty() {
+            form.note = Some(comment);
+        }
         self.modal = Modal::Form(form);
     }
 
@@ -571,10 +616,9 @@ impl GradebookScreen {
         let FormKind::Curve(a) = form.kind else {
             return;
         };
-        let cmd = crate::tui::policy::curve_command(form, ctx.data, a).map_err(|m| m.message);
-        let note = crate::tui::preview::note(ctx.data, cmd);
+        let note = crate::tui::policy::curve_note(form, ctx.data, a);
         if let Some(form) = self.modal.form_mut() {
-            form.note = Some(note);
+            form.note = note;
         }
     }
 
@@ -638,11 +682,20 @@ impl GradebookScreen {
             } => submit_cell(form, ctx, student, assessment)?,
             FormKind::Curve(a) => {
                 let cmd = crate::tui::policy::curve_command(form, ctx.data, a)?;
-                let said = crate::tui::preview::note(ctx.data, Ok(cmd.clone()));
-                ctx.data.execute(cmd)?;
+                let effect = crate::tui::preview::note(ctx.data, Ok(cmd.clone()));
+                let label = ctx
+                    .data
+                    .course()
+                    .map(|course| crate::tui::policy::curve_label(course, a, form))
+                    .unwrap_or_default();
+                ctx.data.execute_as(cmd, label.clone())?;
                 ctx.say(
                     Tone::Success,
-                    format!("Curved. {}", said.replace("would ", "")),
+                    format!(
+                        "{}. {} (u undoes it)",
+                        capitalise(&label),
+                        crate::tui::preview::done(&effect)
+                    ),
                 );
             }
             FormKind::Import => files::import(ctx, Kind::Grades, form.value(0))?,
@@ -773,12 +826,14 @@ impl Screen for GradebookScreen {
         };
         // The average row sits right under the last student, or at the bottom when they
         // fill the screen.
+        // Under it, the selected student and cell in up to three lines (one when short).
         let rows = self.order.len() as u16 + 1;
+        let info = if area.height >= 18 { 3 } else { 1 };
         let [title, table, average, selected, _] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Max(rows),
             Constraint::Length(1),
-            Constraint::Length(1),
+            Constraint::Length(info),
             Constraint::Min(0),
         ])
         .areas(area);
@@ -797,7 +852,7 @@ impl Screen for GradebookScreen {
             measured = self.draw_grid(course, data, &cols, frame, table);
             draw_average(course, &data.stats, &cols, frame, average);
             if let Some(s) = self.selected_student() {
-                draw_selected(course, s, frame, selected);
+                draw_selected(course, s, self.selected_assessment(course), frame, selected);
             }
         }
         self.modal.draw(frame);
@@ -862,10 +917,25 @@ fn submit_assessment(form: &Form<FormKind>, ctx: &mut Ctx) -> Result<usize, Mist
         _ => None,
     }
     .unwrap_or_else(|| Assessment::named(""));
+    let typed = form.value(3);
+    let category = ctx
+        .data
+        .course()
+        .and_then(|c| c.find_category(typed))
+        .ok_or_else(|| {
+            Mistake::at(
+                3,
+                format!(
+                    "there is no category named {} (the Syllabus screen adds one)",
+                    crate::text::quote(typed)
+                ),
+            )
+        })?;
     let assessment = Assessment {
         name: form.value(0).to_string(),
         weight: form.number(1, "weight")?,
         max_points: form.number(2, "max points")?,
+        category,
         ..base
     };
     let (index, cmd) = match form.kind {
@@ -912,15 +982,20 @@ fn submit_cell(
     match form.kind {
         FormKind::LateDays { .. } => {
             let text = form.value(0).trim();
-            cell.late_days = text.parse().map_err(|_| {
-                Mistake::at(
-                    0,
-                    format!(
-                        "late days are a whole number, not {}",
-                        crate::text::quote(text)
-                    ),
-                )
-            })?;
+            cell.late_days = text
+                .parse()
+                .ok()
+                .filter(|&d| d <= crate::model::MAX_LATE_DAYS)
+                .ok_or_else(|| {
+                    Mistake::at(
+                        0,
+                        format!(
+                            "late days are a whole number from 0 to {}, not {}",
+                            crate::model::MAX_LATE_DAYS,
+                            crate::text::quote(text)
+                        ),
+                    )
+                })?;
         }
         _ => {
             let text = form.value(0);
@@ -990,8 +1065,9 @@ fn entry_prompt(entry: &Entry, screen: &GradebookScreen, data: &Data) -> Prompt 
     let mut spans = vec![
         Span::styled(format!("{name} · {}", a.name), t.title),
         Span::raw(format!(
-            " (0 to {} points, EX, M), then {next}  ",
-            fmt_num(a.max_points)
+            " (0 to {} points, up to {} as bonus, EX, M), then {next}  ",
+            fmt_num(a.max_points),
+            fmt_num(2.0 * a.max_points)
         )),
     ];
     spans.extend(hints_for(Context::Entry, &[Action::Submit, Action::Cancel]));
