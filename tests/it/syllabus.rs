@@ -641,3 +641,48 @@ fn bad_policies_are_refused() {
         assert_eq!(e.trim_end().lines().count(), 1, "{args:?}: {e}");
     }
 }
+
+/// A final that is exact in decimals but not in binary floats is read as the decimal:
+/// x.xx5 rounds up, and two finals that are the same number are a tie.
+#[test]
+fn float_noise_never_decides_a_letter_or_a_tie() {
+    let final_69_995 = 6999.5 / 10000.0 * 100.0;
+    assert!(final_69_995 < 69.995, "the float is a hair below");
+    assert_eq!(LetterScheme::default().letter(final_69_995), "C");
+    assert_eq!(
+        gradebook::text::two_decimals(Some(final_69_995)),
+        "70.00",
+        "shown as the letter is decided"
+    );
+    assert_eq!(gradebook::text::two_decimals(Some(89.125)), "89.13", "halves go up");
+
+    // 30 of 50 with weight 0.739 is 59.99999999999999 computed; 60 of 100 is 60.
+    let b = Bin::new();
+    b.ok(&["course", "add", "T"]);
+    b.ok(&["assessment", "add", "a", "--weight", "0.739", "--max-points", "50"]);
+    b.ok(&["assessment", "add", "b"]);
+    b.ok(&["grade", "s", "30", "-a", "a"]);
+    b.ok(&["grade", "t", "60", "-a", "b"]);
+    let r = b.json(&["report", "--json"]);
+    let ranks: Vec<&Value> = r["students"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| &s["rank"])
+        .collect();
+    assert_eq!(ranks, [&json!(1), &json!(1)]);
+    assert_eq!(r["top"].as_array().unwrap().len(), 2);
+
+    // s already reaches D (their empty cell counts in a category of weight 0): 0 is
+    // needed, not "out of reach".
+    b.ok(&["course", "add", "N"]);
+    b.ok(&["category", "add", "Z", "--weight", "0"]);
+    b.ok(&["assessment", "add", "a", "--weight", "0.739", "--max-points", "50"]);
+    b.ok(&["assessment", "add", "b", "--category", "Z"]);
+    b.ok(&["grade", "s", "30", "-a", "a"]);
+    let r = b.json(&["report", "--json"]);
+    let s = &r["students"][0];
+    assert_eq!(s["letter"], "D");
+    assert_eq!(s["needed"]["D"], json!(0.0), "{s}");
+    assert_eq!(s["needed"]["C"], Value::Null, "{s}");
+}
