@@ -654,12 +654,24 @@ fn float_noise_never_decides_a_letter_or_a_tie() {
         "70.00",
         "shown as the letter is decided"
     );
-    assert_eq!(gradebook::text::two_decimals(Some(89.125)), "89.13", "halves go up");
+    assert_eq!(
+        gradebook::text::two_decimals(Some(89.125)),
+        "89.13",
+        "halves go up"
+    );
 
     // 30 of 50 with weight 0.739 is 59.99999999999999 computed; 60 of 100 is 60.
     let b = Bin::new();
     b.ok(&["course", "add", "T"]);
-    b.ok(&["assessment", "add", "a", "--weight", "0.739", "--max-points", "50"]);
+    b.ok(&[
+        "assessment",
+        "add",
+        "a",
+        "--weight",
+        "0.739",
+        "--max-points",
+        "50",
+    ]);
     b.ok(&["assessment", "add", "b"]);
     b.ok(&["grade", "s", "30", "-a", "a"]);
     b.ok(&["grade", "t", "60", "-a", "b"]);
@@ -677,7 +689,15 @@ fn float_noise_never_decides_a_letter_or_a_tie() {
     // needed, not "out of reach".
     b.ok(&["course", "add", "N"]);
     b.ok(&["category", "add", "Z", "--weight", "0"]);
-    b.ok(&["assessment", "add", "a", "--weight", "0.739", "--max-points", "50"]);
+    b.ok(&[
+        "assessment",
+        "add",
+        "a",
+        "--weight",
+        "0.739",
+        "--max-points",
+        "50",
+    ]);
     b.ok(&["assessment", "add", "b", "--category", "Z"]);
     b.ok(&["grade", "s", "30", "-a", "a"]);
     let r = b.json(&["report", "--json"]);
@@ -685,4 +705,38 @@ fn float_noise_never_decides_a_letter_or_a_tie() {
     assert_eq!(s["letter"], "D");
     assert_eq!(s["needed"]["D"], json!(0.0), "{s}");
     assert_eq!(s["needed"]["C"], Value::Null, "{s}");
+}
+
+/// A JSON export of version 1 (no categories, thresholds for letters) still imports:
+/// one category `Grades`, its letters, every final as it was.
+#[test]
+fn version_1_json_imports() {
+    let b = Bin::new();
+    let v1 = r#"{"format": "gradebook", "version": 1,
+      "courses": [{"name": "Old", "last_updated": "2026-01-01T00:00:00Z",
+        "assessments": [{"name": "Quiz", "weight": 1.0, "max_points": 20.0},
+                        {"name": "Exam", "weight": 3.0, "max_points": 100.0}],
+        "students": [{"name": "Ann", "grades": {"Quiz": 17.0, "Exam": 88.0}},
+                     {"name": "Ben", "grades": {"Quiz": 12.5, "Exam": null}}],
+        "study": [], "model": null,
+        "thresholds": {"a": 95.0, "b": 85.0, "c": 75.0, "d": 65.0}}]}"#;
+    let input = b.input("v1.json", v1.as_bytes());
+    b.ok(&["import", "json", &input]);
+    let r = b.json(&["report", "--json", "--course", "Old"]);
+    let ann = &r["students"][0];
+    assert_eq!(ann["final"], json!((85.0 + 3.0 * 88.0) / 4.0));
+    assert_eq!(ann["letter"], "B");
+    assert_eq!(ann["categories"], json!({"Grades": 87.25}));
+    assert_eq!(r["students"][1]["final"], json!(62.5));
+    assert_eq!(r["students"][1]["letter"], "F");
+    let export = b.path("again.json");
+    b.ok(&["export", "json", "-o", export.to_str().unwrap()]);
+    let j: Value = serde_json::from_slice(&std::fs::read(&export).unwrap()).unwrap();
+    assert_eq!(j["version"], 2);
+    assert_eq!(
+        j["courses"][0]["letters"],
+        json!([{"letter": "A", "min": 95.0}, {"letter": "B", "min": 85.0},
+               {"letter": "C", "min": 75.0}, {"letter": "D", "min": 65.0},
+               {"letter": "F", "min": 0.0}])
+    );
 }
