@@ -18,6 +18,12 @@ pub enum ModelError {
     UnknownAssessment(String),
     #[error("a {what} named {} already exists", quote(.name))]
     Duplicate { what: &'static str, name: String },
+    /// A name several students share: the command needs one of their ids.
+    #[error(
+        "{} is more than one student: {candidates}; give the id instead",
+        quote(.name)
+    )]
+    Ambiguous { name: String, candidates: String },
     #[error(
         "there is no course yet: add one with `gradebook course add NAME` or `gradebook sample`"
     )]

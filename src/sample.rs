@@ -65,7 +65,7 @@ pub fn synthetic(
             marks: (0..assessments)
                 .map(|j| Mark::Points(((7 * i + 13 * j) % 1000) as f64 / 10.0))
                 .collect(),
-            notes: Vec::new(),
+            ..Student::default()
         })
         .collect();
     crate::model::Gradebook {

@@ -38,7 +38,8 @@ impl Report {
         let ranks = live
             .finals
             .iter()
-            .map(|f| f.map(|f| live.rank(f)))
+            .zip(&course.students)
+            .map(|(f, s)| f.filter(|_| !s.profile.withdrawn()).map(|f| live.rank(f)))
             .collect();
         Self {
             ranks,
@@ -80,10 +81,16 @@ impl LiveStats {
             .iter()
             .map(|s| plan.final_grade(s))
             .collect();
-        let mut sorted: Vec<f64> = finals.iter().flatten().copied().collect();
+        // Withdrawn students keep their finals but count in no statistic.
+        let mut sorted: Vec<f64> = finals
+            .iter()
+            .zip(&course.students)
+            .filter(|(_, s)| !s.profile.withdrawn())
+            .filter_map(|(f, _)| *f)
+            .collect();
         sorted.sort_unstable_by(f64::total_cmp);
         let mut sums = vec![(0.0, 0); course.assessments.len()];
-        for s in &course.students {
+        for s in course.students.iter().filter(|s| !s.profile.withdrawn()) {
             for (a, sum) in sums.iter_mut().enumerate() {
                 if let Some(q) = plan.cell_percent(s, a) {
                     sum.0 += q;
@@ -118,6 +125,10 @@ impl LiveStats {
             return;
         };
         let plan = Plan::of(course);
+        if student.profile.withdrawn() {
+            self.finals[s] = plan.final_grade(student);
+            return;
+        }
         let sum = &mut self.sums[a];
         if let Some(q) = crate::grading::percent(old, assessment.max_points, course) {
             sum.0 -= q;
@@ -150,7 +161,13 @@ impl LiveStats {
         self.stats = sorted_stats(&self.sorted);
         self.top = match self.stats.max {
             Some(max) => (0..self.finals.len())
-                .filter(|&i| self.finals[i].is_some_and(|f| crate::grading::same_final(f, max)))
+                .filter(|&i| {
+                    self.finals[i].is_some_and(|f| crate::grading::same_final(f, max))
+                        && !course
+                            .students
+                            .get(i)
+                            .is_some_and(|s| s.profile.withdrawn())
+                })
                 .collect(),
             None => Vec::new(),
         };

@@ -184,7 +184,7 @@ pub fn grade(
         let book = ed.book();
         // Late days and the comment stay as they are unless given.
         let old = book.courses[c]
-            .find_student(student)
+            .lookup_student(student)?
             .zip(find_assessment(book, c, options.assessment))
             .map(|(s, a)| book.courses[c].students[s].cell(a))
             .unwrap_or_default();

@@ -4,6 +4,7 @@ mod courses;
 mod files;
 mod predict;
 mod report;
+mod students;
 mod syllabus;
 
 use std::path::{Path, PathBuf};
@@ -41,6 +42,9 @@ pub enum Cmd {
     /// Add, list or edit the assessments (quiz, exam...) of a course
     #[command(subcommand)]
     Assessment(AssessmentCmd),
+    /// Add, edit, list, withdraw, reinstate or delete students (id, e-mail, section, note)
+    #[command(subcommand)]
+    Student(students::StudentCmd),
     /// Enter or replace a student's grade (the student is added if new)
     Grade {
         student: String,
@@ -257,6 +261,7 @@ pub fn run(path: PathBuf, cmd: Cmd, out: &mut dyn std::io::Write) -> Result<(), 
         Cmd::Course(cmd) => courses::course_command(&path, cmd, out)?,
         Cmd::Category(cmd) => syllabus::category_command(&path, cmd, out)?,
         Cmd::Assessment(cmd) => courses::assessment_command(&path, cmd, out)?,
+        Cmd::Student(cmd) => students::student_command(&path, cmd, out)?,
         Cmd::Grade {
             student,
             points,

@@ -11,7 +11,7 @@ use crate::grading::{Plan, Standing};
 use crate::interop::json::cell_json;
 use crate::model::{CategoryMode, Course, Mark, fmt_num};
 use crate::stats::Report;
-use crate::text::{local_time, one_decimal, table, two_decimals};
+use crate::text::{count, local_time, one_decimal, table, two_decimals};
 
 #[derive(Serialize)]
 struct ReportJson<'a> {
@@ -38,6 +38,10 @@ struct StudentJson<'a> {
     dropped: Vec<&'a str>,
     /// Per assessment, in the course's order: a number, "EX", "M" or null.
     grades: Map<String, Value>,
+    /// Who they are: id (null if none), "active" or "withdrawn" (left out of statistics
+    /// and ranks).
+    id: Option<&'a str>,
+    status: &'static str,
 }
 
 #[derive(Serialize)]
@@ -98,6 +102,8 @@ fn student_json<'a>(course: &'a Course, plan: &Plan, r: &Report, i: usize) -> St
         letter: r.finals[i].map(|f| course.letters.letter(f)),
         rank: r.ranks[i],
         final_with_zeros: plan.final_with_zeros(s),
+        id: s.profile.id.as_deref(),
+        status: s.profile.status.name(),
         needed,
         categories,
         dropped: standing
@@ -227,10 +233,13 @@ fn to_text(course: &Course, r: &Report) -> String {
         .iter()
         .map(|&i| {
             let standing = plan.standing(&course.students[i]);
-            let mut row = vec![
-                r.ranks[i].map_or("–".into(), |k| k.to_string()),
-                course.students[i].name.clone(),
-            ];
+            let student = &course.students[i];
+            let name = if student.profile.withdrawn() {
+                format!("{} (withdrawn)", student.name)
+            } else {
+                student.name.clone()
+            };
+            let mut row = vec![r.ranks[i].map_or("–".into(), |k| k.to_string()), name];
             row.extend((0..course.assessments.len()).map(|a| cell_text(course, &standing, i, a)));
             if several {
                 row.extend(standing.categories.iter().map(|p| two_decimals(*p)));
@@ -263,6 +272,11 @@ fn summary_lines(course: &Course, r: &Report) -> String {
         );
     }
     let st = r.stats;
+    let withdrawn = course
+        .students
+        .iter()
+        .filter(|s| s.profile.withdrawn())
+        .count();
     out.push_str(&format!(
         "\nClass average {}  Median {}  Std dev {}  Min {}  Max {}  ({} graded of {})\n",
         two_decimals(st.mean),
@@ -271,8 +285,14 @@ fn summary_lines(course: &Course, r: &Report) -> String {
         two_decimals(st.min),
         two_decimals(st.max),
         st.count,
-        course.students.len()
+        course.students.len() - withdrawn
     ));
+    if withdrawn > 0 {
+        out.push_str(&format!(
+            "{} left out of the statistics\n",
+            count(withdrawn, "withdrawn student")
+        ));
+    }
     let top: Vec<String> = r
         .top
         .iter()

@@ -1,17 +1,19 @@
 //! Grades as CSV: a header `student,<assessment>...` (an export adds computed columns, whose
 //! headers end in `(computed)`), then one row per student with, per assessment, points,
 //! `EX` (excused) or `M` (missing); an empty cell means no grade (and changes nothing on
-//! import). Late days and comments travel in JSON only.
+//! import). Late days and comments travel in JSON only. Columns `id`, `email` and `section`
+//! carry who the student is (unless the course has an assessment of that name); a row
+//! with an id is matched on it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::{
     ImportError, Lines, Problems, csv_problem, exact, neutralise, restore_text, strip_bom,
 };
 use crate::model::MAX_ASSESSMENTS;
 use crate::model::{
-    Assessment, Cell, CellEntry, Command, Course, Mark, Student, check_assessment_name, check_name,
-    check_points, name_key,
+    Assessment, Cell, CellEntry, Command, Course, Mark, Profile, Student, StudentIndex,
+    check_assessment_name, check_name, check_points, check_profile, name_key,
 };
 use crate::stats::Report;
 use crate::text::quote;
@@ -26,16 +28,75 @@ pub fn is_computed(header: &str) -> bool {
     crate::model::is_computed_name(header)
 }
 
-/// The course's grades as CSV, with final grade and letter.
+/// Who a student is, as grades CSV columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Id,
+    Email,
+    Section,
+}
+
+const FIELDS: [(Field, &str); 3] = [
+    (Field::Id, "id"),
+    (Field::Email, "email"),
+    (Field::Section, "section"),
+];
+
+impl Field {
+    fn of(profile: &Profile, field: Field) -> Option<&str> {
+        match field {
+            Field::Id => profile.id.as_deref(),
+            Field::Email => profile.email.as_deref(),
+            Field::Section => profile.section.as_deref(),
+        }
+    }
+
+    fn set(profile: &mut Profile, field: Field, value: String) {
+        let slot = match field {
+            Field::Id => &mut profile.id,
+            Field::Email => &mut profile.email,
+            Field::Section => &mut profile.section,
+        };
+        *slot = Some(value);
+    }
+
+    /// The column for `header`, unless an assessment of the course has that name.
+    fn from_header(course: &Course, header: &str) -> Option<Field> {
+        let (field, _) = FIELDS
+            .iter()
+            .find(|(_, name)| header.eq_ignore_ascii_case(name))?;
+        course.find_assessment(header).is_none().then_some(*field)
+    }
+}
+
+/// The course's grades as CSV, with final grade and letter; `id`, `email` and `section`
+/// columns when some student has one.
 pub fn export(course: &Course) -> Result<String, csv::Error> {
     let report = Report::of(course);
     let mut w = csv::Writer::from_writer(Vec::new());
+    let fields: Vec<(Field, &str)> = FIELDS
+        .iter()
+        .copied()
+        .filter(|&(f, name)| {
+            course.find_assessment(name).is_none()
+                && course
+                    .students
+                    .iter()
+                    .any(|s| Field::of(&s.profile, f).is_some())
+        })
+        .collect();
     let mut header = vec!["student"];
+    header.extend(fields.iter().map(|f| f.1));
     header.extend(course.assessments.iter().map(|a| a.name.as_str()));
     header.extend(COMPUTED);
     w.write_record(header.iter().map(|h| neutralise(h).into_owned()))?;
     for (s, fin) in course.students.iter().zip(&report.finals) {
         let mut row = vec![neutralise(&s.name).into_owned()];
+        row.extend(
+            fields
+                .iter()
+                .map(|&(f, _)| neutralise(Field::of(&s.profile, f).unwrap_or("")).into_owned()),
+        );
         row.extend(s.marks.iter().map(|m| match m {
             Mark::Points(p) => exact(*p),
             other => other.text(),
@@ -83,13 +144,22 @@ pub fn import(course: &Course, c: usize, bytes: &[u8]) -> Result<(Command, Summa
     let mut problems = Problems::default();
     let mut seen = HashSet::new();
     let mut rows = Vec::new();
+    let index = StudentIndex::of(course);
     for record in records {
         let record = record.map_err(|e| csv_problem(&e, &mut lines))?;
         let line = lines.of(&record);
         if record.iter().all(|f| f.trim().is_empty()) {
             continue; // blank lines, e.g. at the end
         }
-        if let Some(row) = read_row(course, &columns, &record, line, &mut seen, &mut problems) {
+        if let Some(row) = read_row(
+            course,
+            &index,
+            &columns,
+            &record,
+            line,
+            &mut seen,
+            &mut problems,
+        ) {
             rows.push(row);
         }
         if problems.full() {
@@ -102,7 +172,8 @@ pub fn import(course: &Course, c: usize, bytes: &[u8]) -> Result<(Command, Summa
 
 /// Where each CSV column goes.
 struct Columns {
-    /// For each CSV column after `student`: an existing assessment, a new one, or ignored.
+    /// For each CSV column after `student`: an existing assessment, a new one, a part of
+    /// who the student is, or ignored.
     targets: Vec<Target>,
     /// Assessments the header names that the course does not have yet, in order.
     new: Vec<String>,
@@ -112,6 +183,7 @@ struct Columns {
 enum Target {
     Existing(usize),
     New(usize),
+    Identity(Field),
     Ignored,
 }
 
@@ -153,6 +225,16 @@ fn read_header(
             targets.push(Target::Ignored);
             continue;
         }
+        if let Some(field) = Field::from_header(course, cell) {
+            if targets
+                .iter()
+                .any(|t| matches!(t, Target::Identity(f) if *f == field))
+            {
+                problems.add(line, col, format!("column {} appears twice", quote(cell)));
+            }
+            targets.push(Target::Identity(field));
+            continue;
+        }
         let name = match check_assessment_name(cell) {
             Ok(name) => name,
             Err(e) => {
@@ -190,14 +272,19 @@ fn read_header(
     Ok(Columns { targets, new })
 }
 
-/// One checked row: the student's name and a mark per CSV column (`None`: no change).
+/// One checked row: the student's name, who they are (the parts the file gives), the
+/// student it is (`None`: new), and a mark per CSV column (`None`: no change).
 struct RowData {
     name: String,
+    profile: Profile,
+    given: Vec<Field>,
+    existing: Option<usize>,
     points: Vec<Option<Mark>>,
 }
 
 fn read_row(
     course: &Course,
+    index: &StudentIndex,
     columns: &Columns,
     record: &csv::StringRecord,
     line: u64,
@@ -220,22 +307,24 @@ fn read_row(
             return None;
         }
     };
-    if !seen.insert(name_key(&name)) {
-        problems.add(
-            line,
-            Some(1),
-            format!("student {} appears twice", quote(&name)),
-        );
-        return None;
-    }
     let mut ok = true;
+    let mut profile = Profile::default();
+    let mut given = Vec::new();
     let mut points = Vec::with_capacity(columns.targets.len());
     for (i, target) in columns.targets.iter().enumerate() {
-        let cell = record[i + 1].trim();
+        let cell = restore_text(record[i + 1].trim());
         let col = Some(i as u64 + 2);
         let (max, label) = match target {
             Target::Ignored => {
                 points.push(None);
+                continue;
+            }
+            Target::Identity(field) => {
+                points.push(None);
+                if !cell.is_empty() {
+                    Field::set(&mut profile, *field, cell.to_string());
+                    given.push(*field);
+                }
                 continue;
             }
             Target::Existing(a) => (
@@ -260,7 +349,43 @@ fn read_row(
             }
         }
     }
-    ok.then_some(RowData { name, points })
+    let profile = match check_profile(profile) {
+        Ok(p) => p,
+        Err(e) => {
+            problems.add(line, None, e.to_string());
+            return None;
+        }
+    };
+    // The student this row is: by id when it has one, else by name.
+    let existing = match &profile.id {
+        Some(id) => index.by_id(id),
+        None => match index.lookup(&name) {
+            Ok(found) => found,
+            Err(e) => {
+                problems.add(line, Some(1), e.to_string());
+                return None;
+            }
+        },
+    };
+    let key = match &profile.id {
+        Some(id) => format!("id {id}"),
+        None => name_key(&name),
+    };
+    if !seen.insert(key) {
+        problems.add(
+            line,
+            Some(1),
+            format!("student {} appears twice", quote(&name)),
+        );
+        return None;
+    }
+    ok.then_some(RowData {
+        name,
+        profile,
+        given,
+        existing,
+        points,
+    })
 }
 
 /// The command that makes the import: new assessments, new students, then every grade.
@@ -277,12 +402,7 @@ fn plan(course: &Course, c: usize, columns: &Columns, rows: Vec<RowData>) -> (Co
             cells: Vec::new(),
         })
         .collect();
-    let existing: HashMap<String, usize> = course
-        .students
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (name_key(&s.name), i))
-        .collect();
+    let mut profiles = Vec::new();
     let mut new_students = Vec::new();
     let mut grades = Vec::new();
     let mut summary = Summary {
@@ -291,13 +411,13 @@ fn plan(course: &Course, c: usize, columns: &Columns, rows: Vec<RowData>) -> (Co
     };
     let total = first_new + columns.new.len();
     for row in rows {
-        let existing_index = existing.get(&name_key(&row.name)).copied();
+        let existing_index = row.existing;
         let mut fresh = vec![Cell::default(); total];
         for (target, mark) in columns.targets.iter().zip(row.points) {
             let assessment = match target {
                 Target::Existing(a) => *a,
                 Target::New(n) => first_new + n,
-                Target::Ignored => continue,
+                Target::Identity(_) | Target::Ignored => continue,
             };
             let Some(mark) = mark else {
                 continue;
@@ -318,8 +438,29 @@ fn plan(course: &Course, c: usize, columns: &Columns, rows: Vec<RowData>) -> (Co
             }
         }
         match existing_index {
-            Some(_) => summary.updated_students += 1,
-            None => new_students.push(Student::with_cells(row.name, fresh)),
+            Some(student) => {
+                summary.updated_students += 1;
+                // The parts of who they are the file gives replace the ones kept.
+                let old = &course.students[student].profile;
+                let mut profile = old.clone();
+                for &field in &row.given {
+                    if let Some(value) = Field::of(&row.profile, field) {
+                        Field::set(&mut profile, field, value.to_string());
+                    }
+                }
+                if profile != *old {
+                    profiles.push(Command::SetProfile {
+                        course: c,
+                        student,
+                        profile,
+                    });
+                }
+            }
+            None => {
+                let mut student = Student::with_cells(row.name, fresh);
+                student.profile = row.profile;
+                new_students.push(student);
+            }
         }
     }
     summary.new_students = new_students.len();
@@ -330,6 +471,7 @@ fn plan(course: &Course, c: usize, columns: &Columns, rows: Vec<RowData>) -> (Co
             students: new_students,
         });
     }
+    cmds.extend(profiles);
     cmds.extend(grades);
     (Command::Batch(cmds), summary)
 }

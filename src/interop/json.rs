@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::ImportError;
 use crate::model::{
     Assessment, Category, CategoryMode, Cell, Command, Course, DEFAULT_CATEGORY, Gradebook,
-    LatePolicy, LetterGrade, LetterScheme, Mark, Student, Study, name_key,
+    LatePolicy, LetterGrade, LetterScheme, Mark, Profile, Status, Student, Study, name_key,
 };
 use crate::predictor::TrainedModel;
 use crate::text::quote;
@@ -89,8 +89,27 @@ struct AssessmentJson {
 #[serde(deny_unknown_fields)]
 struct StudentJson {
     name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    section: Option<String>,
+    /// `active` or `withdrawn`; left out, active.
+    #[serde(default)]
+    status: StatusJson,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
     /// Cells by assessment name; empty ones are left out.
     grades: UniqueMap,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum StatusJson {
+    #[default]
+    Active,
+    Withdrawn,
 }
 
 /// A JSON object with its keys in order, refusing a key that appears twice: a plain map
@@ -178,6 +197,14 @@ fn course_json(c: &Course) -> CourseJson {
         .iter()
         .map(|s| StudentJson {
             name: s.name.clone(),
+            id: s.profile.id.clone(),
+            email: s.profile.email.clone(),
+            section: s.profile.section.clone(),
+            status: match s.profile.status {
+                Status::Active => StatusJson::Active,
+                Status::Withdrawn => StatusJson::Withdrawn,
+            },
+            note: s.profile.note.clone(),
             grades: UniqueMap(
                 c.assessments
                     .iter()
@@ -386,7 +413,22 @@ fn to_student(assessments: &[Assessment], sj: StudentJson) -> Result<Student, Wr
             ))
         })?;
     }
-    Ok(Student::with_cells(sj.name, cells))
+    let name = sj.name;
+    let profile = Profile {
+        id: sj.id,
+        email: sj.email,
+        section: sj.section,
+        status: match sj.status {
+            StatusJson::Active => Status::Active,
+            StatusJson::Withdrawn => Status::Withdrawn,
+        },
+        note: sj.note,
+    };
+    let profile = crate::model::check_profile(profile)
+        .map_err(|e| Wrong(format!("{}: {e}", quote(&name))))?;
+    let mut student = Student::with_cells(name, cells);
+    student.profile = profile;
+    Ok(student)
 }
 
 /// A cell from its JSON: a number, `"EX"`, `"M"`, null, or `{"value", "late_days",

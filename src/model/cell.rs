@@ -140,8 +140,7 @@ impl Student {
     pub fn with_cells(name: impl Into<String>, cells: impl IntoIterator<Item = Cell>) -> Self {
         let mut student = Student {
             name: name.into(),
-            marks: Vec::new(),
-            notes: Vec::new(),
+            ..Student::default()
         };
         for (a, cell) in cells.into_iter().enumerate() {
             student.marks.push(cell.mark);
@@ -155,7 +154,7 @@ impl Student {
         Student {
             name: name.into(),
             marks: vec![Mark::Empty; assessments],
-            notes: Vec::new(),
+            ..Student::default()
         }
     }
 

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::validate::{MAX_COURSES, check_count, check_name, check_stored_name};
 use super::{
-    Assessment, Category, Cell, Course, Gradebook, LatePolicy, LetterScheme, Observation, Student,
-    find_duplicate, same_name,
+    Assessment, Category, Cell, Course, Gradebook, LatePolicy, LetterScheme, Observation, Profile,
+    Student, find_duplicate, same_name,
 };
 use crate::error::ModelError;
 use crate::predictor::TrainedModel;
@@ -66,6 +66,12 @@ pub enum Command {
         course: usize,
         student: usize,
         name: String,
+    },
+    /// A student's id, e-mail, section, status and note, all at once.
+    SetProfile {
+        course: usize,
+        student: usize,
+        profile: Profile,
     },
     /// Insert students at `index`, each with one cell per assessment (or none, for empty
     /// cells).
@@ -147,6 +153,7 @@ impl Command {
             | SetLetters { course, .. }
             | SetLatePolicy { course, .. }
             | RenameStudent { course, .. }
+            | SetProfile { course, .. }
             | InsertAssessment { course, .. }
             | RemoveAssessment { course, .. }
             | EditAssessment { course, .. }

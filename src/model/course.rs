@@ -8,7 +8,8 @@ use super::validate::{
     check_name, check_points, check_positive, check_score, check_stored_name,
 };
 use super::{
-    Assessment, Category, Cell, Course, Mark, Observation, Student, find_duplicate, name_key,
+    Assessment, Category, Cell, Course, Mark, Observation, Profile, Student, check_profile,
+    check_roster, find_duplicate,
 };
 use crate::error::ModelError;
 
@@ -63,6 +64,13 @@ impl Course {
                 course: c,
                 student,
                 name: self.rename_student(student, name)?,
+            },
+            SetProfile {
+                student, profile, ..
+            } => SetProfile {
+                course: c,
+                student,
+                profile: self.set_profile(student, profile)?,
             },
             InsertStudents {
                 index, students, ..
@@ -248,24 +256,46 @@ impl Course {
 
     // ---- Students ----
 
-    fn check_unique_student(&self, name: &str, except: Option<usize>) -> Result<(), ModelError> {
-        match self.find_student(name) {
-            Some(i) if Some(i) != except => Err(ModelError::Duplicate {
-                what: "student",
-                name: name.to_string(),
-            }),
-            _ => Ok(()),
-        }
+    /// Checks that the roster still tells its students apart with student `s` as
+    /// `name` and `id`.
+    fn check_roster_with(&self, s: usize, name: &str, id: Option<&str>) -> Result<(), ModelError> {
+        // The student changed goes last, so that a clash is told in the new spelling.
+        let others = self
+            .students
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != s)
+            .map(|(_, st)| (st.name.as_str(), st.profile.id.as_deref()));
+        let all: Vec<_> = others.chain([(name, id)]).collect();
+        check_roster(all.into_iter())
     }
 
     fn rename_student(&mut self, student: usize, name: String) -> Result<String, ModelError> {
         let name = check_name("student", &name)?;
-        self.check_unique_student(&name, Some(student))?;
-        let s = self
+        let id = self
             .students
-            .get_mut(student)
-            .ok_or(ModelError::Gone("student"))?;
-        Ok(std::mem::replace(&mut s.name, name))
+            .get(student)
+            .ok_or(ModelError::Gone("student"))?
+            .profile
+            .id
+            .clone();
+        self.check_roster_with(student, &name, id.as_deref())?;
+        Ok(std::mem::replace(&mut self.students[student].name, name))
+    }
+
+    fn set_profile(&mut self, student: usize, profile: Profile) -> Result<Profile, ModelError> {
+        let profile = check_profile(profile)?;
+        let name = self
+            .students
+            .get(student)
+            .ok_or(ModelError::Gone("student"))?
+            .name
+            .clone();
+        self.check_roster_with(student, &name, profile.id.as_deref())?;
+        Ok(std::mem::replace(
+            &mut self.students[student].profile,
+            profile,
+        ))
     }
 
     fn insert_students(
@@ -281,21 +311,22 @@ impl Course {
             self.students.len() + students.len(),
             MAX_STUDENTS,
         )?;
-        let mut seen: std::collections::HashSet<String> =
-            self.students.iter().map(|s| name_key(&s.name)).collect();
         for student in &mut students {
             student.name = check_name("student", &student.name)?;
-            if !seen.insert(name_key(&student.name)) {
-                return Err(ModelError::Duplicate {
-                    what: "student",
-                    name: student.name.clone(),
-                });
-            }
+            student.profile = check_profile(std::mem::take(&mut student.profile))?;
             if student.marks.is_empty() && student.notes.is_empty() {
                 student.marks = vec![Mark::Empty; self.assessments.len()];
             }
             self.check_student_cells(student)?;
         }
+        check_roster(
+            self.students
+                .iter()
+                .chain(&students)
+                .map(|s| (s.name.as_str(), s.profile.id.as_deref()))
+                .collect::<Vec<_>>()
+                .into_iter(),
+        )?;
         self.students.splice(index..index, students);
         Ok(())
     }
@@ -499,14 +530,19 @@ impl Course {
         check_count("students in a course", self.students.len(), MAX_STUDENTS)?;
         for s in &self.students {
             check_stored_name("student", &s.name)?;
+            if check_profile(s.profile.clone())? != s.profile {
+                return Err(ModelError::invalid(format!(
+                    "{}'s id, e-mail, section or note has spaces around it",
+                    s.name
+                )));
+            }
             self.check_student_cells(s)?;
         }
-        if let Some(name) = find_duplicate(self.students.iter().map(|s| s.name.as_str())) {
-            return Err(ModelError::Duplicate {
-                what: "student",
-                name: name.to_string(),
-            });
-        }
+        check_roster(
+            self.students
+                .iter()
+                .map(|s| (s.name.as_str(), s.profile.id.as_deref())),
+        )?;
         check_count(
             "observations in a course",
             self.study.len(),

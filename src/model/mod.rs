@@ -8,6 +8,7 @@ mod cell;
 mod command;
 mod course;
 mod history;
+mod identity;
 mod letters;
 mod ops;
 mod study;
@@ -17,6 +18,10 @@ pub use cell::{Cell, CellNote, MAX_COMMENT_CHARS, MAX_LATE_DAYS, Mark};
 pub use command::{CellEntry, Command};
 pub use course::check_cell;
 pub use history::{Editor, Outcome, UNDO_LIMIT};
+pub use identity::{
+    MAX_EMAIL_CHARS, MAX_ID_CHARS, MAX_NOTE_CHARS, Profile, Status, StudentIndex, check_profile,
+    check_roster,
+};
 pub use letters::{LetterGrade, LetterScheme, round2};
 pub use ops::{Preview, Standings, cell_words};
 pub use study::{ObservationRef, Study};
@@ -109,10 +114,12 @@ pub struct Assessment {
     pub never_drop: bool,
 }
 
-/// A student and their cells, one per assessment of the course.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A student, who they are, and their cells, one per assessment of the course.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Student {
     pub name: String,
+    /// Id, e-mail, section, status and the teacher's private note.
+    pub profile: Profile,
     /// `marks[i]` is what the student has in `assessments[i]`.
     pub marks: Vec<Mark>,
     /// Late days and comments, by assessment, sorted; only cells that have any.
@@ -213,11 +220,6 @@ impl Course {
     /// Index of the category with this name, ignoring case.
     pub fn find_category(&self, name: &str) -> Option<usize> {
         find_by_name(self.categories.iter().map(|c| c.name.as_str()), name)
-    }
-
-    /// Index of the student with this name, ignoring case and surrounding spaces.
-    pub fn find_student(&self, name: &str) -> Option<usize> {
-        find_by_name(self.students.iter().map(|s| s.name.as_str()), name)
     }
 
     /// Index of the assessment with this name, ignoring case and surrounding spaces.

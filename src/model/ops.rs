@@ -3,8 +3,8 @@
 //! grade of a course creates its `Grade` assessment" lives in one place.
 
 use super::{
-    Assessment, Cell, CellEntry, Command, Course, DEFAULT_ASSESSMENT, Gradebook, Mark, Student,
-    fmt_num,
+    Assessment, Cell, CellEntry, Command, Course, DEFAULT_ASSESSMENT, Gradebook, Mark, Profile,
+    Student, fmt_num,
 };
 use crate::error::ModelError;
 use crate::text::{count, quote};
@@ -123,7 +123,7 @@ impl Gradebook {
             }
         };
         let mut cmds = Vec::new();
-        let s = match course.find_student(student) {
+        let s = match course.lookup_student(student)? {
             Some(s) => s,
             None => {
                 let index = course.students.len();
@@ -222,6 +222,13 @@ impl Gradebook {
             } => course(c)
                 .and_then(|c| c.students.get(*student))
                 .is_none_or(|s| s.name != *name),
+            SetProfile {
+                course: c,
+                student,
+                profile,
+            } => course(c)
+                .and_then(|c| c.students.get(*student))
+                .is_none_or(|s| s.profile != *profile),
             EditAssessment {
                 course: c,
                 index,
@@ -302,6 +309,21 @@ impl Command {
                 student: s,
                 name,
             } => format!("renamed {} to {name}", student(course, *s)),
+            SetProfile {
+                course: c,
+                student: s,
+                profile,
+            } => {
+                let old = course(c)
+                    .and_then(|c| c.students.get(*s))
+                    .map(|s| s.profile.clone())
+                    .unwrap_or_default();
+                format!(
+                    "changed {}: {}",
+                    student(c, *s),
+                    profile_changes(&old, profile)
+                )
+            }
             InsertStudents { students, .. } => match students.as_slice() {
                 [one] => format!("added student {}", one.name),
                 many => format!("added {}", count(many.len(), "student")),
@@ -390,6 +412,38 @@ pub fn cell_words(cell: &Cell) -> String {
         s.push_str(" with a comment");
     }
     s
+}
+
+/// What changed in a student's profile, in words: `id 1002, withdrawn`.
+fn profile_changes(old: &Profile, new: &Profile) -> String {
+    let mut parts = Vec::new();
+    let field = |what: &str, old: &Option<String>, new: &Option<String>| match (old, new) {
+        (a, b) if a == b => None,
+        (_, Some(v)) => Some(format!("{what} {v}")),
+        (Some(_), None) => Some(format!("no {what}")),
+        (None, None) => None,
+    };
+    parts.extend(field("id", &old.id, &new.id));
+    parts.extend(field("e-mail", &old.email, &new.email));
+    parts.extend(field("section", &old.section, &new.section));
+    if old.status != new.status {
+        parts.push(new.status.name().to_string());
+    }
+    if old.note != new.note {
+        parts.push(
+            if new.note.is_some() {
+                "note written"
+            } else {
+                "note removed"
+            }
+            .into(),
+        );
+    }
+    if parts.is_empty() {
+        "nothing".into()
+    } else {
+        parts.join(", ")
+    }
 }
 
 /// `on time`, `1 day late`, `3 days late`.

@@ -48,6 +48,8 @@ pub enum Action {
     Comment,
     /// Ask for points to add to every graded cell of the selected assessment.
     Curve,
+    /// Hide or show withdrawn students.
+    ToggleWithdrawn,
     /// Turn extra credit on or off for the selected assessment.
     ToggleExtraCredit,
     /// Turn "never dropped" on or off for the selected assessment.

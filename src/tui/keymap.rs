@@ -139,6 +139,7 @@ pub const KEYS: &[Binding] = &[
     key(On(S::Gradebook), Char('t'), "t", A::LateDays, "late", "set the days the selected work was late"),
     key(On(S::Gradebook), Char('c'), "c", A::Comment, "comment", "read or write the comment of the selected cell"),
     key(On(S::Gradebook), Char('C'), "C", A::Curve, "curve", "curve the selected assessment (add points, with a preview)"),
+    key(On(S::Gradebook), Char('W'), "W", A::ToggleWithdrawn, "withdrawn", "hide or show withdrawn students (shown dimmed, left out of statistics)"),
     key(On(S::Syllabus), Char('h'), "h ←", A::Left, "categories", "the categories"),
     alias(On(S::Syllabus), Left, A::Left),
     key(On(S::Syllabus), Char('l'), "l →", A::Right, "assessments", "the assessments of the category"),

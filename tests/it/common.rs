@@ -4,7 +4,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 use gradebook::model::{
     Assessment, Category, CategoryMode, Cell, CellEntry, Command, Course, Gradebook, LatePolicy,
-    LetterScheme, Mark, Observation, Student,
+    LetterScheme, Mark, Observation, Profile, Status, Student,
 };
 use gradebook::predictor::TrainedModel;
 use proptest::prelude::*;
@@ -47,6 +47,29 @@ pub fn cell(max: f64) -> impl Strategy<Value = Cell> {
             },
             mark,
             comment: comment.filter(|c| !c.trim().is_empty()),
+        })
+}
+
+/// Who student `i` is: an id unique by construction now and then, an e-mail, a section,
+/// withdrawn now and then, a note with a line break.
+pub fn profile(i: usize) -> impl Strategy<Value = Profile> {
+    (
+        prop::bool::weighted(0.4),
+        proptest::option::weighted(0.3, "[a-z]{1,8}@[a-z]{1,6}\\.example"),
+        proptest::option::weighted(0.3, "[A-Z][0-9]?"),
+        prop::bool::weighted(0.15),
+        proptest::option::weighted(0.2, "[a-zé]{1,10}( [a-z]{1,6}\n[a-z]{1,6})?"),
+    )
+        .prop_map(move |(has_id, email, section, withdrawn, note)| Profile {
+            id: has_id.then(|| format!("S{i:04}")),
+            email,
+            section,
+            status: if withdrawn {
+                Status::Withdrawn
+            } else {
+                Status::Active
+            },
+            note,
         })
 }
 
@@ -167,7 +190,7 @@ pub fn course(index: usize) -> impl Strategy<Value = Course> {
                             .iter()
                             .map(|a| cell(a.max_points).boxed())
                             .collect();
-                        (name(s), row)
+                        ((name(s), profile(s)), row)
                     })
                     .collect::<Vec<_>>();
                 (
@@ -192,7 +215,10 @@ pub fn course(index: usize) -> impl Strategy<Value = Course> {
                 c.assessments = assessments;
                 c.students = rows
                     .into_iter()
-                    .map(|(name, cells)| Student::with_cells(name, cells))
+                    .map(|((name, profile), cells)| Student {
+                        profile,
+                        ..Student::with_cells(name, cells)
+                    })
                     .collect();
                 c.study = study.into();
                 c.model = model;
@@ -541,6 +567,18 @@ pub fn syllabus_sample() -> Gradebook {
             ],
         ),
     ];
+    c.students[0].profile = Profile {
+        id: Some("S1001".into()),
+        email: Some("ann.lee@school.example".into()),
+        section: Some("A".into()),
+        ..Profile::default()
+    };
+    c.students[1].profile = Profile {
+        id: Some("S1002".into()),
+        section: Some("B".into()),
+        ..Profile::default()
+    };
+    c.students[2].profile.note = Some("Prefers to be called Chloé; extra time on exams".into());
     c.letters = LetterScheme::plus_minus();
     c.late_policy = Some(LatePolicy {
         per_day: 10.0,

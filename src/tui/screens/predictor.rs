@@ -273,7 +273,7 @@ fn linked_student(data: &Data, typed: &str) -> Result<Option<String>, String> {
         return Ok(None);
     }
     let course = data.course().ok_or("no course")?;
-    match course.find_student(typed) {
+    match course.lookup_student(typed).map_err(|e| e.to_string())? {
         Some(i) => Ok(Some(course.students[i].name.clone())),
         None => Err(format!(
             "there is no student named {} in this course",

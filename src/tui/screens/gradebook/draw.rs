@@ -268,15 +268,19 @@ impl GradebookScreen {
             let style = t.letter(letter.chars().next().unwrap_or('F'));
             Span::styled(letter, style)
         })));
-        cells.push(Cell::from(right(
-            fin.map_or("–".into(), |f| stats.rank(f).to_string()),
-            cols.rank,
-        )));
+        // A withdrawn student has no rank, and the row is dimmed.
+        let withdrawn = student.profile.withdrawn();
+        let rank = match fin {
+            Some(f) if !withdrawn => stats.rank(f).to_string(),
+            _ if withdrawn => "w".into(),
+            _ => "–".into(),
+        };
+        cells.push(Cell::from(right(rank, cols.rank)));
         let row = Row::new(cells);
-        if selected {
-            row.style(t.selected_row)
-        } else {
-            row
+        match (selected, withdrawn) {
+            (true, _) => row.style(t.selected_row),
+            (false, true) => row.style(t.dim),
+            (false, false) => row,
         }
     }
 
@@ -405,6 +409,11 @@ pub(super) fn draw_selected(
             .map(|(k, p)| format!("{} {}", k.name, two_decimals(*p)))
             .collect();
         spans.push(Span::styled(format!(" · {}", parts.join(" · ")), t.dim));
+    }
+    // Who they are, last: the final matters most on a narrow terminal.
+    let who = student.profile.describe();
+    if !who.is_empty() {
+        spans.push(Span::styled(format!(" · {who}"), t.dim));
     }
     let mut lines = vec![Line::from(spans)];
     if let Some(a) = assessment

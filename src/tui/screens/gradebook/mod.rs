@@ -17,8 +17,8 @@ use draw::{Columns, draw_average, draw_selected};
 use super::{Ctx, Measured, Prompt, Screen, ScreenId};
 use crate::interop::files::Kind;
 use crate::model::{
-    Assessment, CellEntry, Command, Course, DEFAULT_ASSESSMENT, Mark, Outcome, Student, fmt_num,
-    name_matches, search_key,
+    Assessment, CellEntry, Command, Course, DEFAULT_ASSESSMENT, Mark, Outcome, Profile, Status,
+    Student, check_profile, fmt_num, name_matches, search_key,
 };
 use crate::stats::LiveStats;
 use crate::tui::action::Action;
@@ -63,7 +63,8 @@ impl Sort {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum FormKind {
     AddStudent,
-    RenameStudent(usize),
+    /// A student's name and who they are.
+    EditStudent(usize),
     AddAssessment,
     EditAssessment(usize),
     /// Days late of a student's work in an assessment.
@@ -119,6 +120,8 @@ pub struct GradebookScreen {
     /// The cell last excused or marked missing and what it held, so that the same key
     /// again gives it back.
     unmarked: Option<(usize, usize, Mark)>,
+    /// Withdrawn students are left out of the grid (`W` shows them again).
+    pub hide_withdrawn: bool,
     /// What the last frame measured: rows that fit, first row and first column shown.
     seen: Measured,
     pub entry: Option<Entry>,
@@ -136,6 +139,7 @@ impl GradebookScreen {
             order: Vec::new(),
             name_width: 0,
             unmarked: None,
+            hide_withdrawn: false,
             seen: Measured {
                 page: 10,
                 ..Measured::default()
@@ -168,7 +172,13 @@ impl GradebookScreen {
     /// Redoes the order of the students (after the filter, the sort or the roster changed).
     fn reorder(&mut self, data: &Data) {
         self.order = match data.course() {
-            Some(c) => display_order(c, &data.stats, self.sort, self.filter.value()),
+            Some(c) => display_order(
+                c,
+                &data.stats,
+                self.sort,
+                self.filter.value(),
+                self.hide_withdrawn,
+            ),
             None => Vec::new(),
         };
         self.row = self.row.min(self.order.len().saturating_sub(1));
@@ -210,8 +220,13 @@ impl GradebookScreen {
             Right => self.col = (self.col + 1).min(Self::columns(ctx.data)),
             Add => self.open_form(
                 FormKind::AddStudent,
-                "Add a student",
-                &[("Name", String::new())],
+                "Add a student (id, e-mail, section optional)",
+                &[
+                    ("Name", String::new()),
+                    ("Id", String::new()),
+                    ("E-mail", String::new()),
+                    ("Section", String::new()),
+                ],
             ),
             Edit => self.edit(ctx),
             Delete => self.ask_delete_student(ctx.data),
@@ -225,6 +240,18 @@ impl GradebookScreen {
             Comment => self.comment_form(ctx),
             Curve => self.curve_form(ctx),
             Filter => self.filtering = true,
+            ToggleWithdrawn => {
+                self.hide_withdrawn = !self.hide_withdrawn;
+                self.reorder(ctx.data);
+                ctx.say(
+                    Tone::Info,
+                    if self.hide_withdrawn {
+                        "Withdrawn students hidden (W shows them)"
+                    } else {
+                        "Withdrawn students shown, dimmed (W hides them)"
+                    },
+                );
+            }
             CycleSort => {
                 self.sort = self.sort.next();
                 self.reorder(ctx.data);
@@ -253,11 +280,20 @@ impl GradebookScreen {
             return;
         };
         if self.col == 0 {
-            let name = course.students[student].name.clone();
+            let s = &course.students[student];
+            let p = &s.profile;
+            let text = |v: &Option<String>| v.clone().unwrap_or_default();
             self.open_form(
-                FormKind::RenameStudent(student),
-                "Rename the student",
-                &[("Name", name)],
+                FormKind::EditStudent(student),
+                "The student (empty fields are none)",
+                &[
+                    ("Name", s.name.clone()),
+                    ("Id", text(&p.id)),
+                    ("E-mail", text(&p.email)),
+                    ("Section", text(&p.section)),
+                    ("Status (active/withdrawn)", p.status.name().to_string()),
+                    ("Note (private)", text(&p.note)),
+                ],
             );
         } else {
             self.start_entry(student, self.col - 1, course);
@@ -650,24 +686,60 @@ impl GradebookScreen {
         match form.kind {
             FormKind::AddStudent => {
                 let index = ctx.data.course().map_or(0, |c| c.students.len());
-                let students = vec![Student::new(name, 0)];
+                let mut student = Student::new(name, 0);
+                student.profile = profile_of(form, Profile::default())?;
                 ctx.data
                     .execute(Command::InsertStudents {
                         course: c,
                         index,
-                        students,
+                        students: vec![student],
                     })
                     .map_err(err)?;
                 select.0 = Some(index);
             }
-            FormKind::RenameStudent(student) => {
-                ctx.data
-                    .execute(Command::RenameStudent {
+            FormKind::EditStudent(student) => {
+                let old = ctx
+                    .data
+                    .course()
+                    .and_then(|c| c.students.get(student))
+                    .ok_or("that student no longer exists")?
+                    .profile
+                    .clone();
+                let profile = profile_of(form, old)?;
+                let cmd = Command::Batch(vec![
+                    Command::RenameStudent {
                         course: c,
                         student,
                         name,
-                    })
-                    .map_err(err)?;
+                    },
+                    Command::SetProfile {
+                        course: c,
+                        student,
+                        profile,
+                    },
+                ]);
+                // Only what changed, so that the undo history says it plainly.
+                let cmd = match cmd {
+                    Command::Batch(cmds) => Command::Batch(
+                        cmds.into_iter()
+                            .filter(|c| ctx.data.book().changes(c))
+                            .collect(),
+                    ),
+                    other => other,
+                };
+                let said = cmd.summary(ctx.data.book());
+                let outcome = ctx.data.execute(cmd).map_err(|e| match e {
+                    crate::error::ModelError::Invalid(ref m) if m.contains("id") => {
+                        Mistake::at(1, e)
+                    }
+                    e => Mistake::at(0, e),
+                })?;
+                if outcome == Outcome::Changed {
+                    ctx.say(
+                        Tone::Success,
+                        format!("{} (u undoes it)", capitalise(&said)),
+                    );
+                }
             }
             FormKind::AddAssessment | FormKind::EditAssessment(_) => {
                 select.1 = Some(submit_assessment(form, ctx)? + 1);
@@ -965,6 +1037,60 @@ fn submit_assessment(form: &Form<FormKind>, ctx: &mut Ctx) -> Result<usize, Mist
     Ok(index)
 }
 
+/// Who the student is, from the form's fields 1 (id), 2 (e-mail), 3 (section), and when
+/// it has them 4 (status) and 5 (note); each mistake on its own field.
+fn profile_of(form: &Form<FormKind>, base: Profile) -> Result<Profile, Mistake> {
+    let text = |i: usize| Some(form.value(i).to_string());
+    let one = |i: usize, p: Profile| check_profile(p).map_err(|e| Mistake::at(i, e));
+    one(
+        1,
+        Profile {
+            id: text(1),
+            ..Profile::default()
+        },
+    )?;
+    one(
+        2,
+        Profile {
+            email: text(2),
+            ..Profile::default()
+        },
+    )?;
+    one(
+        3,
+        Profile {
+            section: text(3),
+            ..Profile::default()
+        },
+    )?;
+    let mut profile = Profile {
+        id: text(1),
+        email: text(2),
+        section: text(3),
+        ..base
+    };
+    if form.fields.len() > 4 {
+        profile.status = Status::parse(form.value(4)).ok_or_else(|| {
+            Mistake::at(
+                4,
+                format!(
+                    "the status is active or withdrawn, not {}",
+                    crate::text::quote(form.value(4))
+                ),
+            )
+        })?;
+        profile.note = text(5);
+        one(
+            5,
+            Profile {
+                note: text(5),
+                ..Profile::default()
+            },
+        )?;
+    }
+    Ok(check_profile(profile)?)
+}
+
 /// Late days or a comment, from the form, on a cell (its mark kept).
 fn submit_cell(
     form: &Form<FormKind>,
@@ -1095,9 +1221,16 @@ fn surname(name: &str) -> &str {
 }
 
 /// The students to show, filtered by name and sorted.
-fn display_order(course: &Course, stats: &LiveStats, sort: Sort, filter: &str) -> Vec<usize> {
+fn display_order(
+    course: &Course,
+    stats: &LiveStats,
+    sort: Sort,
+    filter: &str,
+    hide_withdrawn: bool,
+) -> Vec<usize> {
     let needle = search_key(filter);
     let mut order: Vec<usize> = (0..course.students.len())
+        .filter(|&i| !(hide_withdrawn && course.students[i].profile.withdrawn()))
         .filter(|&i| name_matches(&course.students[i].name, &needle))
         .collect();
     let name = |i: usize| course.students[i].name.as_str();

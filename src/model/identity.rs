@@ -1,0 +1,284 @@
+//! Who a student is beyond a name: an id unique in the course, an e-mail, a section, whether
+//! they are enrolled or withdrawn, and a private note; and finding a student by what a
+//! teacher types (an id, or a name that may be shared).
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::validate::{check_name, is_hidden};
+use super::{Course, name_hash, same_name};
+use crate::error::ModelError;
+use crate::text::quote;
+
+/// Longest id, in characters (LMS ids are far shorter).
+pub const MAX_ID_CHARS: usize = 64;
+/// Longest e-mail address (RFC 5321's limit on a path).
+pub const MAX_EMAIL_CHARS: usize = 254;
+/// Longest private note on a student, in characters.
+pub const MAX_NOTE_CHARS: usize = 2000;
+
+/// Enrolled, or withdrawn: a withdrawn student keeps their grades but is left out of the
+/// statistics and ranks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Status {
+    #[default]
+    Active,
+    Withdrawn,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "active" | "enrolled" | "" => Some(Status::Active),
+            "withdrawn" | "inactive" => Some(Status::Withdrawn),
+            _ => None,
+        }
+    }
+}
+
+/// Everything about a student but their name and grades; every part optional.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Profile {
+    /// Unique in the course when set: a school or LMS id.
+    pub id: Option<String>,
+    pub email: Option<String>,
+    pub section: Option<String>,
+    pub status: Status,
+    /// The teacher's own note, never exported to an LMS.
+    pub note: Option<String>,
+}
+
+impl Profile {
+    pub fn withdrawn(&self) -> bool {
+        self.status == Status::Withdrawn
+    }
+
+    /// `id 1002, section B, withdrawn`: what tells two students apart, for messages.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(id) = &self.id {
+            parts.push(format!("id {id}"));
+        }
+        if let Some(email) = &self.email {
+            parts.push(email.clone());
+        }
+        if let Some(section) = &self.section {
+            parts.push(format!("section {section}"));
+        }
+        if self.withdrawn() {
+            parts.push("withdrawn".into());
+        }
+        parts.join(", ")
+    }
+}
+
+/// A field with no control, invisible or direction-changing character, trimmed; `None`
+/// when empty.
+fn clean_field(
+    what: &str,
+    text: Option<String>,
+    max: usize,
+    newlines: bool,
+) -> Result<Option<String>, ModelError> {
+    let Some(text) = text else { return Ok(None) };
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Ok(None);
+    }
+    if trimmed.chars().count() > max {
+        return Err(ModelError::invalid(format!(
+            "{what} is at most {max} characters"
+        )));
+    }
+    let bad = |c: char| {
+        let allowed = newlines && (c == '\n' || c == '\t');
+        (c.is_control() && !allowed) || is_hidden(c)
+    };
+    if trimmed.chars().any(bad) {
+        return Err(ModelError::invalid(format!(
+            "{what} cannot contain control, invisible or direction-changing characters: {}",
+            quote(trimmed)
+        )));
+    }
+    Ok(Some(trimmed.to_string()))
+}
+
+/// Checks a profile and returns it trimmed, empty parts as none.
+pub fn check_profile(p: Profile) -> Result<Profile, ModelError> {
+    let id = clean_field("an id", p.id, MAX_ID_CHARS, false)?;
+    if let Some(id) = &id
+        && id.chars().any(char::is_whitespace)
+    {
+        return Err(ModelError::invalid(format!(
+            "an id has no spaces: {}",
+            quote(id)
+        )));
+    }
+    let email = clean_field("an e-mail address", p.email, MAX_EMAIL_CHARS, false)?;
+    if let Some(email) = &email {
+        let shaped = email.split('@').count() == 2
+            && !email.starts_with('@')
+            && !email.ends_with('@')
+            && !email.chars().any(char::is_whitespace);
+        if !shaped {
+            return Err(ModelError::invalid(format!(
+                "an e-mail address is one name@place, not {}",
+                quote(email)
+            )));
+        }
+    }
+    let section = match p.section {
+        Some(s) if !s.trim().is_empty() => Some(check_name("section", &s)?),
+        _ => None,
+    };
+    let note = clean_field("a note", p.note, MAX_NOTE_CHARS, true)?;
+    Ok(Profile {
+        id,
+        email,
+        section,
+        status: p.status,
+        note,
+    })
+}
+
+/// Checks that a roster tells its students apart: ids unique, and a name shared only by
+/// students who all have an id. `students` gives each one's name and id.
+pub fn check_roster<'a>(
+    students: impl ExactSizeIterator<Item = (&'a str, Option<&'a str>)>,
+) -> Result<(), ModelError> {
+    let mut ids: HashMap<&str, ()> = HashMap::with_capacity(students.len());
+    // Name hash → the students of that name seen so far (name, whether it has an id).
+    let mut names: HashMap<u64, Vec<(&str, bool)>> = HashMap::with_capacity(students.len());
+    for (name, id) in students {
+        if let Some(id) = id
+            && ids.insert(id, ()).is_some()
+        {
+            return Err(ModelError::invalid(format!(
+                "another student has the id {}",
+                quote(id)
+            )));
+        }
+        let same = names.entry(name_hash(name)).or_default();
+        if same
+            .iter()
+            .any(|&(other, has_id)| same_name(other, name) && !(has_id && id.is_some()))
+        {
+            return Err(ModelError::invalid(format!(
+                "a student named {} already exists (two may share a name when each has an id)",
+                quote(name)
+            )));
+        }
+        same.push((name, id.is_some()));
+    }
+    Ok(())
+}
+
+/// A course's students by id and by name, for finding many at once (an import).
+pub struct StudentIndex<'a> {
+    course: &'a Course,
+    by_id: HashMap<&'a str, usize>,
+    by_name: HashMap<u64, Vec<usize>>,
+}
+
+impl<'a> StudentIndex<'a> {
+    pub fn of(course: &'a Course) -> Self {
+        let mut by_id = HashMap::new();
+        let mut by_name: HashMap<u64, Vec<usize>> = HashMap::with_capacity(course.students.len());
+        for (i, s) in course.students.iter().enumerate() {
+            if let Some(id) = &s.profile.id {
+                by_id.insert(id.as_str(), i);
+            }
+            by_name.entry(name_hash(&s.name)).or_default().push(i);
+        }
+        Self {
+            course,
+            by_id,
+            by_name,
+        }
+    }
+
+    /// The student with this id.
+    pub fn by_id(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id.trim()).copied()
+    }
+
+    /// As [`Course::lookup_student`]: by id, else by name, an error when shared.
+    pub fn lookup(&self, query: &str) -> Result<Option<usize>, ModelError> {
+        if let Some(i) = self.by_id(query) {
+            return Ok(Some(i));
+        }
+        let matches: Vec<usize> = self
+            .by_name
+            .get(&name_hash(query))
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&i| same_name(&self.course.students[i].name, query))
+            .collect();
+        self.course.one_of(query, &matches)
+    }
+}
+
+impl Course {
+    /// The one student of `matches`, none, or an error naming the candidates.
+    fn one_of(&self, query: &str, matches: &[usize]) -> Result<Option<usize>, ModelError> {
+        match matches {
+            [] => Ok(None),
+            [one] => Ok(Some(*one)),
+            many => Err(ModelError::Ambiguous {
+                name: query.trim().to_string(),
+                candidates: many
+                    .iter()
+                    .take(10)
+                    .map(|&i| self.describe_student(i))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            }),
+        }
+    }
+
+    /// The student a teacher means by `query`: the one with that id, else the one with
+    /// that name. `None` when there is none; an error naming the candidates when the name
+    /// is shared.
+    pub fn lookup_student(&self, query: &str) -> Result<Option<usize>, ModelError> {
+        let query = query.trim();
+        if let Some(i) = self
+            .students
+            .iter()
+            .position(|s| s.profile.id.as_deref() == Some(query))
+        {
+            return Ok(Some(i));
+        }
+        let matches: Vec<usize> = (0..self.students.len())
+            .filter(|&i| same_name(&self.students[i].name, query))
+            .collect();
+        self.one_of(query, &matches)
+    }
+
+    /// The student `query` names, which must exist.
+    pub fn student(&self, query: &str) -> Result<usize, ModelError> {
+        self.lookup_student(query)?
+            .ok_or_else(|| ModelError::UnknownStudent(query.trim().to_string()))
+    }
+
+    /// `Maria García (id 1002, section B)`, or just the name.
+    pub fn describe_student(&self, s: usize) -> String {
+        let Some(student) = self.students.get(s) else {
+            return String::new();
+        };
+        let more = student.profile.describe();
+        if more.is_empty() {
+            student.name.clone()
+        } else {
+            format!("{} ({more})", student.name)
+        }
+    }
+}
