@@ -8,6 +8,7 @@ pub mod cli;
 pub mod error;
 pub mod grading;
 pub mod interop;
+pub mod journal;
 pub mod model;
 pub mod plot;
 pub mod predictor;

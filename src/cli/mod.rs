@@ -352,10 +352,16 @@ fn write(
     who: &str,
     change: impl FnOnce(&mut Editor) -> Result<String, Error>,
 ) -> Result<String, Error> {
-    let (store, book) = Store::open(path, who)?;
-    let mut editor = Editor::new(book?);
-    let message = change(&mut editor)?;
-    store.save(editor.book())?;
+    let (store, opened) = Store::open_saved(path, who)?;
+    let opened = opened?;
+    let mut editor = Editor::from_saved(opened.saved);
+    let mut message = String::new();
+    if let Some(why) = opened.history_lost {
+        editor.restart_history(why.clone(), Utc::now());
+        message = format!("Note: {why}\n");
+    }
+    message.push_str(&change(&mut editor)?);
+    store.save_editor(&mut editor)?;
     Ok(message)
 }
 

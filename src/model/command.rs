@@ -142,7 +142,8 @@ pub struct CellEntry {
 impl Command {
     /// The course whose content this command changes, whose `last_updated` it sets.
     /// Course inserts and removals carry their own; batches touch through their parts.
-    pub(super) fn touched_course(&self) -> Option<usize> {
+    /// The course this command changes, if it is one course.
+    pub fn course_index(&self) -> Option<usize> {
         use Command::*;
         match self {
             InsertCourse { .. } | RemoveCourse { .. } | SelectCourse { .. } | Batch(_) => None,
@@ -193,7 +194,7 @@ impl Gradebook {
     }
 
     fn apply_inner(&mut self, cmd: Command, now: DateTime<Utc>) -> Result<Command, ModelError> {
-        let touched = cmd.touched_course();
+        let touched = cmd.course_index();
         let inverse = self.apply_structure(cmd, now)?;
         if let Some(c) = touched.and_then(|c| self.courses.get_mut(c)) {
             c.last_updated = now;
@@ -222,7 +223,7 @@ impl Gradebook {
             }
             Batch(cmds) => Ok(Batch(self.apply_all(cmds, now)?)),
             inside => {
-                let c = inside.touched_course().ok_or(ModelError::Gone("course"))?;
+                let c = inside.course_index().ok_or(ModelError::Gone("course"))?;
                 self.course_mut(c)?.apply(c, inside)
             }
         }

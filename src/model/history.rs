@@ -1,20 +1,81 @@
-//! Undo and redo over [`Command`]s, with each course's `last_updated` restored exactly.
+//! Undo and redo over [`Command`]s, with each course's `last_updated` restored exactly;
+//! the history entries every change makes, waiting to be saved; and what of all this a
+//! data file keeps ([`Saved`]), so that undo survives quitting.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
-use super::{Command, Gradebook};
+use super::{Command, Gradebook, MAX_COURSES};
 use crate::error::ModelError;
+use crate::journal::{self, Entry, Head};
 
 /// How many changes can be undone; older ones are forgotten.
 pub const UNDO_LIMIT: usize = 1000;
+/// Longest description of an undo step kept in the file.
+const MAX_LABEL_CHARS: usize = 1000;
 
 /// A step of history: the command that moves the state back (or forth), every course's
 /// `last_updated` as it must be afterwards, and the change in words.
-#[derive(Debug, Clone)]
-struct Step {
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Step {
     cmd: Command,
     stamps: Vec<DateTime<Utc>>,
     label: String,
+}
+
+/// Everything a data file holds: the gradebook, where its history ends, and the steps
+/// undo and redo take (oldest first).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Saved {
+    pub book: Gradebook,
+    pub history: Head,
+    pub undo: Vec<Step>,
+    pub redo: Vec<Step>,
+}
+
+/// [`Saved`] borrowed from an editor, for encoding without a copy; it encodes to the same
+/// bytes.
+#[derive(Debug, Serialize)]
+pub struct SavedRef<'a> {
+    pub book: &'a Gradebook,
+    pub history: &'a Head,
+    pub undo: &'a [Step],
+    pub redo: &'a [Step],
+}
+
+impl Saved {
+    /// A gradebook with no history and nothing to undo.
+    pub fn of(book: Gradebook) -> Self {
+        Self {
+            book,
+            ..Self::default()
+        }
+    }
+
+    /// The rules a file's contents keep beyond the gradebook's own.
+    pub fn validate(&self) -> Result<(), ModelError> {
+        self.book.validate()?;
+        self.history.check().map_err(ModelError::invalid)?;
+        for (which, steps) in [("undo", &self.undo), ("redo", &self.redo)] {
+            if steps.len() > UNDO_LIMIT {
+                return Err(ModelError::invalid(format!(
+                    "it keeps {} {which} steps; at most {UNDO_LIMIT}",
+                    steps.len()
+                )));
+            }
+            for step in steps {
+                if step.stamps.len() > MAX_COURSES
+                    || step.label.chars().count() > MAX_LABEL_CHARS
+                    || step.label.chars().any(char::is_control)
+                {
+                    return Err(ModelError::invalid(format!(
+                        "an {which} step is not one gradebook makes"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// What [`Editor::execute`] did.
@@ -34,15 +95,84 @@ pub struct Editor {
     book: Gradebook,
     undo: Vec<Step>,
     redo: Vec<Step>,
+    /// Where the history ends once the entries taken for saving are written.
+    head: Head,
+    /// History entries of changes made since they were last taken for saving.
+    pending: Vec<Entry>,
+    /// Who makes the changes, for the history.
+    user: String,
 }
 
 impl Editor {
     pub fn new(book: Gradebook) -> Self {
+        Self::from_saved(Saved::of(book))
+    }
+
+    /// An editor over what a file held: undo and redo as they were, history going on.
+    pub fn from_saved(saved: Saved) -> Self {
         Self {
-            book,
-            undo: Vec::new(),
-            redo: Vec::new(),
+            book: saved.book,
+            undo: saved.undo,
+            redo: saved.redo,
+            head: saved.history,
+            pending: Vec::new(),
+            user: journal::os_user(),
         }
+    }
+
+    /// What a file keeps of this editor, once [`Editor::take_history`] was called.
+    pub fn saved(&self) -> SavedRef<'_> {
+        SavedRef {
+            book: &self.book,
+            history: &self.head,
+            undo: &self.undo,
+            redo: &self.redo,
+        }
+    }
+
+    /// The history entries made since the last call, encoded to be appended to the
+    /// journal; the head moves past them. The caller must write them before (or with)
+    /// the data file that [`Editor::saved`] gives now.
+    pub fn take_history(&mut self) -> Result<Vec<u8>, ModelError> {
+        if self.pending.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (bytes, head) = journal::encode(self.head, &self.pending)
+            .map_err(|e| ModelError::invalid(format!("cannot record the history ({e})")))?;
+        self.head = head;
+        self.pending.clear();
+        Ok(bytes)
+    }
+
+    /// The entries not yet taken for saving, oldest first.
+    pub fn pending_history(&self) -> &[Entry] {
+        &self.pending
+    }
+
+    /// Where the history ends (the entries taken so far).
+    pub fn history_head(&self) -> Head {
+        self.head
+    }
+
+    /// Starts the history again from nothing (the journal was lost), with an entry
+    /// saying why.
+    pub fn restart_history(&mut self, why: String, now: DateTime<Utc>) {
+        self.head = Head::default();
+        self.pending.insert(
+            0,
+            Entry {
+                time: now,
+                user: self.user.clone(),
+                course: String::new(),
+                change: journal::Change::Other(why),
+            },
+        );
+    }
+
+    /// Records entries made elsewhere (a history read from an export) before the next
+    /// change's.
+    pub fn record(&mut self, entries: Vec<Entry>) {
+        self.pending.extend(entries);
     }
 
     /// The data itself.
@@ -71,7 +201,9 @@ impl Editor {
             return Ok(Outcome::Unchanged);
         }
         let stamps = self.book.stamps();
+        let entries = journal::describe(&self.book, &cmd, &label, now, &self.user);
         let inverse = self.book.apply(cmd, now)?;
+        self.pending.extend(entries);
         self.undo.push(Step {
             cmd: inverse,
             stamps,
@@ -111,12 +243,32 @@ impl Editor {
 
     /// Undoes the newest change; what it did in words, or `None` with nothing to undo.
     pub fn undo(&mut self) -> Result<Option<String>, ModelError> {
-        replay(&mut self.book, &mut self.undo, &mut self.redo)
+        let said = replay(
+            &mut self.book,
+            &mut self.undo,
+            &mut self.redo,
+            &self.user,
+            "undid",
+        )?;
+        Ok(said.map(|(said, entries)| {
+            self.pending.extend(entries);
+            said
+        }))
     }
 
     /// Redoes the newest undone change; what it did in words, or `None` with nothing to redo.
     pub fn redo(&mut self) -> Result<Option<String>, ModelError> {
-        replay(&mut self.book, &mut self.redo, &mut self.undo)
+        let said = replay(
+            &mut self.book,
+            &mut self.redo,
+            &mut self.undo,
+            &self.user,
+            "redid",
+        )?;
+        Ok(said.map(|(said, entries)| {
+            self.pending.extend(entries);
+            said
+        }))
     }
 
     /// The command the next undo will apply.
@@ -137,7 +289,9 @@ fn replay(
     book: &mut Gradebook,
     from: &mut Vec<Step>,
     to: &mut Vec<Step>,
-) -> Result<Option<String>, ModelError> {
+    user: &str,
+    verb: &str,
+) -> Result<Option<(String, Vec<Entry>)>, ModelError> {
     let Some(step) = from.pop() else {
         return Ok(None);
     };
@@ -146,8 +300,12 @@ fn replay(
         Some(_) => step.cmd.summary(book),
         None => step.label.clone(),
     };
+    // Undoing is a change too: in the history as what it does, and what it undoes.
+    let now = Utc::now();
+    let label = format!("{verb}: {}", step.label);
+    let entries = journal::describe(book, &step.cmd, &label, now, user);
     // The time passed is overwritten at once: the step restores every course's exact time.
-    match book.apply(step.cmd.clone(), Utc::now()) {
+    match book.apply(step.cmd.clone(), now) {
         Ok(inverse) => {
             book.set_stamps(&step.stamps);
             to.push(Step {
@@ -155,7 +313,7 @@ fn replay(
                 stamps,
                 label: step.label,
             });
-            Ok(Some(said))
+            Ok(Some((said, entries)))
         }
         Err(e) => {
             from.push(step);

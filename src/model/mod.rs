@@ -17,7 +17,7 @@ mod validate;
 pub use cell::{Cell, CellNote, MAX_COMMENT_CHARS, MAX_LATE_DAYS, Mark};
 pub use command::{CellEntry, Command};
 pub use course::check_cell;
-pub use history::{Editor, Outcome, UNDO_LIMIT};
+pub use history::{Editor, Outcome, Saved, SavedRef, Step, UNDO_LIMIT};
 pub use identity::{
     MAX_EMAIL_CHARS, MAX_ID_CHARS, MAX_NOTE_CHARS, Profile, Status, StudentIndex, check_profile,
     check_roster,

@@ -5,7 +5,8 @@
 //! 0       8     magic: the bytes "GRADEBK" followed by 0x00
 //! 8       2     format version, u16 little-endian (this build writes 2, reads 1 and 2)
 //! 10      8     body length N, u64 little-endian
-//! 18      N     body: the gradebook in postcard encoding (see README)
+//! 18      N     body: the gradebook, its history head, undo and redo steps, in postcard
+//!               encoding (see README)
 //! 18+N    4     CRC-32 (IEEE, as zlib's crc32) of bytes 0..18+N, u32 little-endian
 //! ```
 //!
@@ -15,7 +16,8 @@
 //! `tests/data/gradebook-v1.postcard` and `gradebook-v2.postcard` keep the promise that
 //! files of every version still load. A later version freezes version 2 the same way.
 
-use crate::model::Gradebook;
+use crate::journal::Head;
+use crate::model::{Gradebook, Saved, SavedRef};
 
 /// The first eight bytes of every gradebook file.
 pub const MAGIC: [u8; 8] = *b"GRADEBK\0";
@@ -43,9 +45,20 @@ pub enum FormatError {
     Invalid(String),
 }
 
-/// Encodes a gradebook as a complete file.
+/// Encodes a gradebook, with no history and nothing to undo, as a complete file.
 pub fn encode(book: &Gradebook) -> Result<Vec<u8>, FormatError> {
-    let body = postcard::to_stdvec(book)
+    encode_saved(&SavedRef {
+        book,
+        history: &Head::default(),
+        undo: &[],
+        redo: &[],
+    })
+}
+
+/// Encodes what a data file keeps (gradebook, history head, undo and redo) as a complete
+/// file.
+pub fn encode_saved(saved: &SavedRef) -> Result<Vec<u8>, FormatError> {
+    let body = postcard::to_stdvec(saved)
         .map_err(|e| FormatError::Corrupt(format!("cannot encode the gradebook ({e})")))?;
     let mut out = Vec::with_capacity(HEADER_LEN + body.len() + 4);
     out.extend_from_slice(&MAGIC);
@@ -106,8 +119,14 @@ pub fn read_header(first: &[u8], file_len: u64) -> Result<Header, FormatError> {
     Ok(Header { version, body_len })
 }
 
-/// Checks and decodes a complete file. Never panics, whatever the bytes.
+/// Checks and decodes a complete file's gradebook. Never panics, whatever the bytes.
 pub fn decode(bytes: &[u8]) -> Result<Gradebook, FormatError> {
+    decode_saved(bytes).map(|saved| saved.book)
+}
+
+/// Checks and decodes a complete file: the gradebook, its history head, undo and redo.
+/// Never panics, whatever the bytes.
+pub fn decode_saved(bytes: &[u8]) -> Result<Saved, FormatError> {
     let header = read_header(&bytes[..bytes.len().min(HEADER_LEN)], bytes.len() as u64)?;
     let (data, crc) = bytes.split_at(bytes.len() - 4);
     let stored = u32::from_le_bytes([crc[0], crc[1], crc[2], crc[3]]);
@@ -115,14 +134,15 @@ pub fn decode(bytes: &[u8]) -> Result<Gradebook, FormatError> {
         return Err(FormatError::Corrupt("checksum mismatch".into()));
     }
     let body = &data[HEADER_LEN..];
-    let book = match header.version {
-        1 => decode_body::<super::v1::Gradebook>(body)?.into(),
-        2 => decode_body::<Gradebook>(body)?,
+    let saved = match header.version {
+        1 => Saved::of(decode_body::<super::v1::Gradebook>(body)?.into()),
+        2 => decode_body::<Saved>(body)?,
         v => return Err(FormatError::NewerVersion(v)),
     };
-    book.validate()
+    saved
+        .validate()
         .map_err(|e| FormatError::Invalid(e.to_string()))?;
-    Ok(book)
+    Ok(saved)
 }
 
 /// A body of one version: decoded whole, with no byte left over, in canonical form.

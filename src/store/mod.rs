@@ -7,6 +7,7 @@
 
 pub mod atomic;
 pub mod format;
+pub mod journal;
 pub mod lock;
 pub mod paths;
 pub mod v1;
@@ -16,7 +17,8 @@ use std::io::{self, Read};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
-use crate::model::Gradebook;
+use crate::journal::{Break, Head, Record};
+use crate::model::{Editor, Gradebook, Saved};
 pub use atomic::SaveStep;
 pub use format::FormatError;
 pub use lock::WriterLock;
@@ -59,8 +61,33 @@ pub fn default_path() -> Result<PathBuf, StoreError> {
 /// Reads the gradebook at `path` without taking the lock; a missing file is an empty
 /// gradebook. Because saves are atomic renames, a reader always sees a completed save.
 pub fn load(path: &Path) -> Result<Gradebook, StoreError> {
+    load_saved(path).map(|saved| saved.book)
+}
+
+/// Reads everything the file at `path` keeps (gradebook, history head, undo and redo),
+/// without the lock; a missing file is an empty gradebook.
+pub fn load_saved(path: &Path) -> Result<Saved, StoreError> {
     let path = resolve(path)?;
     load_resolved(&path)
+}
+
+/// The history of the gradebook at `path`: its file as [`load_saved`] reads it, every
+/// entry of its journal, and the first break in the chain if there is one.
+pub fn load_history(path: &Path) -> Result<(Saved, Vec<Record>, Option<Break>), StoreError> {
+    let path = resolve(path)?;
+    let saved = load_resolved(&path)?;
+    let (records, brk) = read_journal(&path, &saved.history)?;
+    Ok((saved, records, brk))
+}
+
+/// The entries of the journal beside the data file at `path` (resolved) up to `head`.
+pub fn read_journal(path: &Path, head: &Head) -> Result<(Vec<Record>, Option<Break>), StoreError> {
+    let journal = journal::journal_path(path);
+    journal::read(&journal, head).map_err(|source| StoreError::Io {
+        action: "read the history in",
+        path: journal,
+        source,
+    })
 }
 
 /// The file `path` names, symlinks followed (see [`paths::resolve`]).
@@ -72,7 +99,7 @@ pub fn resolve(path: &Path) -> Result<PathBuf, StoreError> {
     })
 }
 
-fn load_resolved(path: &Path) -> Result<Gradebook, StoreError> {
+fn load_resolved(path: &Path) -> Result<Saved, StoreError> {
     let io = |source| StoreError::Io {
         action: "read",
         path: path.to_path_buf(),
@@ -89,7 +116,7 @@ fn load_resolved(path: &Path) -> Result<Gradebook, StoreError> {
         .open(path);
     let file = match file {
         Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Gradebook::default()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Saved::default()),
         Err(e) => return Err(io(e)),
     };
     let meta = file.metadata().map_err(io)?;
@@ -115,27 +142,56 @@ fn load_resolved(path: &Path) -> Result<Gradebook, StoreError> {
     format::read_header(&bytes, len).map_err(format)?;
     bytes.reserve_exact((len as usize).saturating_sub(bytes.len()));
     reader.read_to_end(&mut bytes).map_err(io)?;
-    format::decode(&bytes).map_err(format)
+    format::decode_saved(&bytes).map_err(format)
 }
 
-/// Writes encoded files to a store's path; made by [`Store::writer`], whose lock covers it.
+/// Writes a store's data file and appends to its journal; made by [`Store::writer`],
+/// whose lock covers it. Keeps the history entries of a save that failed, to write them
+/// with the next.
 #[derive(Debug, Clone)]
 pub struct Writer {
     path: PathBuf,
+    journal: PathBuf,
+    /// Journal bytes the data file on disk counts.
+    committed: u64,
+    /// Journal bytes not yet committed: appended again (after `committed`) by each save
+    /// until one succeeds.
+    pending: Vec<u8>,
 }
 
 impl Writer {
-    /// Replaces the file with `bytes` atomically and durably.
-    pub fn write(&self, bytes: &[u8]) -> Result<(), StoreError> {
-        self.write_with(bytes, &mut |_| Ok(()))
+    /// Appends `history` (new journal records) and replaces the data file with `file`,
+    /// whose history head counts every record written so far: first the records, made
+    /// durable, then the data file atomically. On error nothing is committed and the
+    /// records wait for the next save.
+    pub fn write(&mut self, file: &[u8], history: &[u8]) -> Result<(), StoreError> {
+        self.write_with(file, history, &mut |_| Ok(()))
     }
 
-    fn write_with(&self, bytes: &[u8], hook: atomic::Hook) -> Result<(), StoreError> {
-        atomic::write_atomic(&self.path, bytes, hook).map_err(|source| StoreError::Io {
+    fn write_with(
+        &mut self,
+        file: &[u8],
+        history: &[u8],
+        hook: atomic::Hook,
+    ) -> Result<(), StoreError> {
+        self.pending.extend_from_slice(history);
+        if !self.pending.is_empty() {
+            journal::append(&self.journal, &self.path, self.committed, &self.pending).map_err(
+                |source| StoreError::Io {
+                    action: "write the history to",
+                    path: self.journal.clone(),
+                    source,
+                },
+            )?;
+        }
+        atomic::write_atomic(&self.path, file, hook).map_err(|source| StoreError::Io {
             action: "save",
             path: self.path.clone(),
             source,
-        })
+        })?;
+        self.committed += self.pending.len() as u64;
+        self.pending.clear();
+        Ok(())
     }
 }
 
@@ -143,7 +199,18 @@ impl Writer {
 #[derive(Debug)]
 pub struct Store {
     path: PathBuf,
+    /// Saves made through the store itself ([`Store::save_editor`]).
+    writer: std::cell::RefCell<Writer>,
     _lock: WriterLock,
+}
+
+/// What the writer found when it opened the file: its contents, and whether the history
+/// was lost (the journal missing or damaged; moved aside if there was one), so that the
+/// history starts again.
+#[derive(Debug)]
+pub struct Opened {
+    pub saved: Saved,
+    pub history_lost: Option<String>,
 }
 
 impl Store {
@@ -153,6 +220,16 @@ impl Store {
         path: &Path,
         who: &str,
     ) -> Result<(Self, Result<Gradebook, StoreError>), StoreError> {
+        let (store, opened) = Self::open_saved(path, who)?;
+        Ok((store, opened.map(|o| o.saved.book)))
+    }
+
+    /// [`Store::open`] with everything the file keeps, its journal checked: a missing or
+    /// damaged journal is moved aside and the history starts again (`history_lost`).
+    pub fn open_saved(
+        path: &Path,
+        who: &str,
+    ) -> Result<(Self, Result<Opened, StoreError>), StoreError> {
         let path = &resolve(path)?;
         if let Some(what) = fs::metadata(path).ok().as_ref().and_then(paths::not_a_file) {
             return Err(StoreError::NotAFile {
@@ -182,15 +259,47 @@ impl Store {
         })?;
         // Holding the lock, no save is under way: what a killed one left can go.
         atomic::remove_stale_temp_files(path);
+        let journal_file = journal::journal_path(path);
+        let mut committed = 0;
+        let opened = load_resolved(path).map(|mut saved| {
+            let history_lost = match journal::state(&journal_file, &saved.history) {
+                journal::State::Fine => None,
+                journal::State::Lost(why) => {
+                    let kept = journal::move_aside(&journal_file)
+                        .ok()
+                        .flatten()
+                        .map_or(String::new(), |p| {
+                            format!("; it was kept as {}", p.display())
+                        });
+                    let lost = saved.history.entries;
+                    saved.history = Head::default();
+                    Some(format!(
+                        "history started again: {why} ({lost} entries before this one could \
+                         not be kept){kept}"
+                    ))
+                }
+            };
+            committed = saved.history.bytes;
+            Opened {
+                saved,
+                history_lost,
+            }
+        });
         let store = Self {
             path: path.to_path_buf(),
+            writer: std::cell::RefCell::new(Writer {
+                path: path.to_path_buf(),
+                journal: journal_file,
+                committed,
+                pending: Vec::new(),
+            }),
             _lock: lock,
         };
-        let book = load_resolved(path);
-        Ok((store, book))
+        Ok((store, opened))
     }
 
-    /// Saves atomically and durably. On error the old file is unchanged.
+    /// Saves a gradebook with no history of its own, atomically and durably (tests and
+    /// tools; the front ends save an [`Editor`]). On error the old file is unchanged.
     pub fn save(&self, book: &Gradebook) -> Result<(), StoreError> {
         self.save_with(book, &mut |_| Ok(()))
     }
@@ -198,10 +307,31 @@ impl Store {
     /// [`Store::save`] with a hook called before each step (the seam for fault tests).
     pub fn save_with(&self, book: &Gradebook, hook: atomic::Hook) -> Result<(), StoreError> {
         let bytes = self.encode(book)?;
-        self.writer().write_with(&bytes, hook)
+        self.writer.borrow_mut().write_with(&bytes, &[], hook)
     }
 
-    /// The complete file for `book`, ready for [`Writer::write`].
+    /// Saves an editor: its new history entries, then the data file with its gradebook,
+    /// history head, undo and redo. On error the entries wait for the next save.
+    pub fn save_editor(&self, editor: &mut Editor) -> Result<(), StoreError> {
+        let (file, history) = self.encode_editor(editor)?;
+        self.writer.borrow_mut().write(&file, &history)
+    }
+
+    /// The data file and the new journal records for an editor, ready for
+    /// [`Writer::write`]; the editor's new history entries are taken.
+    pub fn encode_editor(&self, editor: &mut Editor) -> Result<(Vec<u8>, Vec<u8>), StoreError> {
+        let history = editor.take_history().map_err(|e| StoreError::Format {
+            path: self.path.clone(),
+            reason: FormatError::Invalid(e.to_string()),
+        })?;
+        let file = format::encode_saved(&editor.saved()).map_err(|reason| StoreError::Format {
+            path: self.path.clone(),
+            reason,
+        })?;
+        Ok((file, history))
+    }
+
+    /// The complete file for `book` alone.
     pub fn encode(&self, book: &Gradebook) -> Result<Vec<u8>, StoreError> {
         format::encode(book).map_err(|reason| StoreError::Format {
             path: self.path.clone(),
@@ -209,12 +339,15 @@ impl Store {
         })
     }
 
-    /// Something that can write this store's file from another thread, while this
-    /// store keeps the lock.
+    /// Something that can write this store's files from another thread, while this
+    /// store keeps the lock; it carries on from the store's own saves.
     pub fn writer(&self) -> Writer {
-        Writer {
-            path: self.path.clone(),
-        }
+        self.writer.borrow().clone()
+    }
+
+    /// The journal beside the data file.
+    pub fn journal_path(&self) -> PathBuf {
+        journal::journal_path(&self.path)
     }
 
     /// The data file, symlinks resolved.
@@ -242,6 +375,20 @@ impl Store {
             path: self.path.clone(),
             source,
         })?;
+        // Its history goes with it: the new file starts a history of its own.
+        let journal = self.journal_path();
+        if fs::symlink_metadata(&journal).is_ok() {
+            fs::rename(&journal, journal::journal_path(&aside)).map_err(|source| {
+                StoreError::Io {
+                    action: "move aside",
+                    path: journal.clone(),
+                    source,
+                }
+            })?;
+        }
+        let mut writer = self.writer.borrow_mut();
+        writer.committed = 0;
+        writer.pending.clear();
         Ok(aside)
     }
 }

@@ -21,8 +21,8 @@ use super::screens::{Ctx, Effect, Measured, Screen, ScreenId};
 use super::session::{Clock, SaveState, Session};
 use super::theme::{Tone, theme};
 use super::widgets::{capitalise, hints_for, truncate};
-use crate::model::{Course, Gradebook};
-use crate::store::Store;
+use crate::model::{Course, Gradebook, Saved};
+use crate::store::{Opened, Store};
 
 /// Every screen's state, one field each.
 pub struct Screens {
@@ -96,22 +96,33 @@ pub struct App {
 impl App {
     /// An app over `book`, saving to `store` if given.
     pub fn new(book: Gradebook, store: Option<Store>, clock: Clock) -> Self {
-        Self::with_session(book, Session::new(store, clock), clock)
+        Self::with_session(Saved::of(book), Session::new(store, clock), clock)
+    }
+
+    /// An app over what a file keeps (undo and redo as they were), saving to `store`.
+    /// When the file's history was lost, it starts again with an entry saying so, saved
+    /// at once.
+    pub fn open(opened: Opened, store: Store, clock: Clock) -> Self {
+        let mut app = Self::with_session(opened.saved, Session::new(Some(store), clock), clock);
+        if let Some(why) = opened.history_lost {
+            let now = clock.now();
+            app.data.editor_mut().restart_history(why.clone(), now);
+            app.session.changed(app.data.editor_mut());
+            app.say(Tone::Warning, capitalise(&why));
+        }
+        app
     }
 
     /// An app whose file could not be read: it shows why and offers to move it aside.
     pub fn recovering(store: Store, reason: String, clock: Clock) -> Self {
-        let mut app = Self::with_session(
-            Gradebook::default(),
-            Session::recovering(store, clock),
-            clock,
-        );
+        let mut app =
+            Self::with_session(Saved::default(), Session::recovering(store, clock), clock);
         app.popup = Some(Popup::Recover { reason });
         app
     }
 
-    fn with_session(book: Gradebook, session: Session, clock: Clock) -> Self {
-        let data = Data::new(book, clock);
+    fn with_session(saved: Saved, session: Session, clock: Clock) -> Self {
+        let data = Data::from_saved(saved, clock);
         Self {
             screens: Screens::new(&data),
             data,
@@ -175,7 +186,7 @@ impl App {
 
     /// Hands a change waiting since the last frame to the writer thread.
     pub fn save_if_due(&mut self) {
-        self.session.save_if_due(self.data.book());
+        self.session.save_if_due(self.data.editor_mut());
     }
 
     /// Takes in what the writer thread finished.
@@ -190,12 +201,12 @@ impl App {
 
     /// Called when idle: tries again to save a change the last save could not.
     pub fn retry_save(&mut self) {
-        self.session.retry(self.data.book());
+        self.session.retry(self.data.editor_mut());
     }
 
     /// Saves anything unsaved and waits for it (on leaving).
     pub fn finish_saving(&mut self) {
-        self.session.finish(self.data.book());
+        self.session.finish(self.data.editor_mut());
     }
 
     pub fn saving(&self) -> bool {
@@ -386,7 +397,7 @@ impl App {
     }
 
     fn quit(&mut self) {
-        if self.session.may_quit(self.data.book()) {
+        if self.session.may_quit(self.data.editor_mut()) {
             self.should_quit = true;
         } else {
             self.say(
@@ -401,7 +412,7 @@ impl App {
         let Some(change) = self.data.take_change() else {
             return;
         };
-        self.session.changed(self.data.book());
+        self.session.changed(self.data.editor_mut());
         for id in ScreenId::ALL {
             self.screens.get_mut(id).data_changed(&self.data, change);
         }

@@ -2,7 +2,7 @@
 //! what is derived from the course shown, kept up to date as it changes.
 
 use crate::error::ModelError;
-use crate::model::{Cell, CellEntry, Command, Course, Editor, Gradebook, Outcome};
+use crate::model::{Cell, CellEntry, Command, Course, Editor, Gradebook, Outcome, Saved};
 use crate::stats::LiveStats;
 
 use super::session::Clock;
@@ -42,8 +42,13 @@ pub struct Data {
 
 impl Data {
     pub fn new(book: Gradebook, clock: Clock) -> Self {
+        Self::from_saved(Saved::of(book), clock)
+    }
+
+    /// Over what a file keeps: the gradebook with its undo and redo steps and history.
+    pub fn from_saved(saved: Saved, clock: Clock) -> Self {
         let mut data = Self {
-            editor: Editor::new(book),
+            editor: Editor::from_saved(saved),
             stats: LiveStats::default(),
             stale: false,
             change: None,
@@ -57,6 +62,15 @@ impl Data {
 
     pub fn book(&self) -> &Gradebook {
         self.editor.book()
+    }
+
+    /// The editor, for saving (its history entries are taken) and for reading history.
+    pub fn editor_mut(&mut self) -> &mut Editor {
+        &mut self.editor
+    }
+
+    pub fn editor(&self) -> &Editor {
+        &self.editor
     }
 
     /// Index of the course shown: the one last used.

@@ -46,9 +46,9 @@ fn hung_up() -> bool {
 /// terminal, which is restored on exit and on panic (ratatui's hook). A file in use is refused before
 /// anything is drawn; an unreadable one is offered to be moved aside.
 pub fn start(path: &Path) -> Result<(), Error> {
-    let (store, book) = Store::open(path, "interactive session")?;
-    let app = match book {
-        Ok(book) => App::new(book, Some(store), Clock::System),
+    let (store, opened) = Store::open_saved(path, "interactive session")?;
+    let app = match opened {
+        Ok(opened) => App::open(opened, store, Clock::System),
         Err(e @ StoreError::Format { .. }) => App::recovering(store, e.to_string(), Clock::System),
         Err(e) => return Err(e.into()),
     };

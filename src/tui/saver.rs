@@ -13,8 +13,12 @@ use crate::store::Writer;
 pub type Outcome = (u64, Result<(), String>);
 
 /// A writer thread and what it was given.
+/// A save: its sequence number, the data file, and the journal records new since the
+/// save before.
+type Job = (u64, Vec<u8>, Vec<u8>);
+
 pub struct Saver {
-    jobs: Option<Sender<(u64, Vec<u8>)>>,
+    jobs: Option<Sender<Job>>,
     done: Receiver<Outcome>,
     thread: Option<JoinHandle<()>>,
     /// Sequence number of the newest job sent.
@@ -24,16 +28,19 @@ pub struct Saver {
 }
 
 impl Saver {
-    pub fn start(writer: Writer) -> Self {
-        let (jobs, inbox) = channel::<(u64, Vec<u8>)>();
+    pub fn start(mut writer: Writer) -> Self {
+        let (jobs, inbox) = channel::<Job>();
         let (outbox, done) = channel();
         let thread = std::thread::spawn(move || {
             while let Ok(mut job) = inbox.recv() {
-                // Skip to the newest state; the ones before it are already out of date.
-                while let Ok(newer) = inbox.try_recv() {
+                // Skip to the newest state, the ones before it being out of date; but
+                // every history record is written, in order.
+                let mut history = std::mem::take(&mut job.2);
+                while let Ok(mut newer) = inbox.try_recv() {
+                    history.append(&mut newer.2);
                     job = newer;
                 }
-                let result = writer.write(&job.1).map_err(|e| e.to_string());
+                let result = writer.write(&job.1, &history).map_err(|e| e.to_string());
                 if outbox.send((job.0, result)).is_err() {
                     break;
                 }
@@ -48,12 +55,13 @@ impl Saver {
         }
     }
 
-    /// Queues the bytes of a complete file; returns false if the thread is gone.
-    pub fn send(&mut self, bytes: Vec<u8>) -> bool {
+    /// Queues a complete data file and the journal records new since the last job;
+    /// returns false if the thread is gone.
+    pub fn send(&mut self, file: Vec<u8>, history: Vec<u8>) -> bool {
         self.sent += 1;
         self.jobs
             .as_ref()
-            .is_some_and(|jobs| jobs.send((self.sent, bytes)).is_ok())
+            .is_some_and(|jobs| jobs.send((self.sent, file, history)).is_ok())
     }
 
     /// Whether a job is still being written.

@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, Local, Utc};
 
 use super::saver::{Outcome, Saver};
-use crate::model::Gradebook;
+use crate::model::Editor;
 use crate::store::{Store, StoreError};
 
 /// The clock, injectable so that screens can be tested for exact text.
@@ -57,6 +57,8 @@ pub struct Session {
     recovering: bool,
     /// The teacher was told that quitting now loses changes; the next quit goes ahead.
     warned: bool,
+    /// History records taken from the editor that no writer has received yet.
+    unsent: Vec<u8>,
     clock: Clock,
 }
 
@@ -70,6 +72,7 @@ impl Session {
             due: false,
             recovering: false,
             warned: false,
+            unsent: Vec::new(),
             clock,
         }
     }
@@ -98,38 +101,46 @@ impl Session {
     /// After a change: saved at once when saving synchronously (tests); with a writer
     /// thread, right after the next frame is drawn, so that encoding never delays what
     /// the teacher sees.
-    pub fn changed(&mut self, book: &Gradebook) {
+    pub fn changed(&mut self, editor: &mut Editor) {
         self.unsaved = true;
         self.due = true;
         self.warned = false;
         if self.saver.is_none() {
-            self.save_now(book);
+            self.save_now(editor);
         }
     }
 
     /// Hands a change waiting since the last frame to the writer thread.
-    pub fn save_if_due(&mut self, book: &Gradebook) {
+    pub fn save_if_due(&mut self, editor: &mut Editor) {
         if self.due {
-            self.save_now(book);
+            self.save_now(editor);
         }
     }
 
-    fn save_now(&mut self, book: &Gradebook) {
+    fn save_now(&mut self, editor: &mut Editor) {
         self.due = false;
         if self.recovering {
             return;
         }
         let Some(store) = &self.store else {
+            // No file (tests): the history is let go as if written.
+            let _ = editor.take_history();
             self.unsaved = false;
             return;
         };
         let Some(saver) = &mut self.saver else {
-            let result = store.save(book).map_err(|e| e.to_string());
+            let result = store.save_editor(editor).map_err(|e| e.to_string());
             return self.saved(result);
         };
-        self.state = match store.encode(book).map(|bytes| saver.send(bytes)) {
-            Ok(true) => SaveState::Saving,
-            Ok(false) => SaveState::Failed("the writer thread stopped".into()),
+        self.state = match store.encode_editor(editor) {
+            Ok((file, history)) => {
+                self.unsent.extend_from_slice(&history);
+                if saver.send(file, std::mem::take(&mut self.unsent)) {
+                    SaveState::Saving
+                } else {
+                    SaveState::Failed("the writer thread stopped".into())
+                }
+            }
             Err(e) => SaveState::Failed(e.to_string()),
         };
     }
@@ -181,26 +192,26 @@ impl Session {
     }
 
     /// Called when idle: tries again to save a change the last save could not.
-    pub fn retry(&mut self, book: &Gradebook) {
+    pub fn retry(&mut self, editor: &mut Editor) {
         if self.unsaved && !self.saving() {
-            self.save_now(book);
+            self.save_now(editor);
         }
     }
 
     /// Hands over anything unsaved and waits for the writer to finish it.
-    pub fn finish(&mut self, book: &Gradebook) {
-        self.save_if_due(book);
+    pub fn finish(&mut self, editor: &mut Editor) {
+        self.save_if_due(editor);
         self.wait(FINISH_WITHIN);
         if self.unsaved {
-            self.save_now(book);
+            self.save_now(editor);
             self.wait(FINISH_WITHIN);
         }
     }
 
     /// Whether the teacher may leave now: everything is saved, or they were already told
     /// it is not and asked again.
-    pub fn may_quit(&mut self, book: &Gradebook) -> bool {
-        self.finish(book);
+    pub fn may_quit(&mut self, editor: &mut Editor) -> bool {
+        self.finish(editor);
         !self.unsaved || std::mem::replace(&mut self.warned, true)
     }
 

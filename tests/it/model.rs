@@ -10,24 +10,20 @@ use gradebook::model::{
 use gradebook::stats::Report;
 use proptest::prelude::*;
 
-/// Competition ranking computed the plain way (sort, then number), the reference for the
-/// ranks the statistics keep up to date.
+/// Competition ranking by its definition, the reference for the ranks the statistics keep
+/// up to date: 1 + how many finals are higher, two finals within float noise being the
+/// same number (`gradebook::grading::noise`).
 fn ranks(finals: &[Option<f64>]) -> Vec<Option<usize>> {
-    let mut order: Vec<(usize, f64)> = finals
+    let all: Vec<f64> = finals.iter().flatten().copied().collect();
+    finals
         .iter()
-        .enumerate()
-        .filter_map(|(i, f)| f.map(|f| (i, f)))
-        .collect();
-    order.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let mut ranks = vec![None; finals.len()];
-    let mut rank = 0;
-    for (pos, &(i, f)) in order.iter().enumerate() {
-        if pos == 0 || order[pos - 1].1 != f {
-            rank = pos + 1;
-        }
-        ranks[i] = Some(rank);
-    }
-    ranks
+        .map(|f| {
+            f.map(|f| {
+                let tie = f + gradebook::grading::noise(f);
+                1 + all.iter().filter(|&&v| v > tie).count()
+            })
+        })
+        .collect()
 }
 
 fn tutorial(extra: &[(&str, f64)]) -> Course {

@@ -270,7 +270,7 @@ fn invalid_data_is_refused() {
     let mut book = sample_book();
     let twin = book.courses[0].students[0].clone();
     book.courses[0].students.push(twin);
-    let body = postcard::to_stdvec(&book).unwrap();
+    let body = postcard::to_stdvec(&gradebook::model::Saved::of(book)).unwrap();
     let err = format::decode(&file_with_body(VERSION, &body)).unwrap_err();
     assert!(matches!(err, FormatError::Invalid(_)), "{err}");
 }
@@ -403,13 +403,22 @@ fn file_and_directory_are_private() {
 /// One gradebook, one file: a number written in more bytes than it needs is refused.
 #[test]
 fn over_long_varints_are_refused() {
-    // An empty gradebook: no courses (0), no course last used (0).
+    // An empty gradebook: no courses (0), no course last used (0); no history (0 entries,
+    // 0 bytes, a hash of 32 zeros), nothing to undo or redo (0, 0).
+    let empty = postcard::to_stdvec(&gradebook::model::Saved::default()).unwrap();
+    let mut expected = vec![0, 0, 0, 0];
+    expected.extend([0; 32]);
+    expected.extend([0, 0]);
+    assert_eq!(empty, expected);
     assert_eq!(
-        format::decode(&file_with_body(VERSION, &[0, 0])).unwrap(),
+        format::decode(&file_with_body(VERSION, &empty)).unwrap(),
         Gradebook::default()
     );
-    for body in [&[0x80, 0x00, 0x00][..], &[0x00, 0x01, 0x80, 0x00]] {
-        let e = format::decode(&file_with_body(VERSION, body)).unwrap_err();
+    // The course count, then the count of undo steps, in two bytes instead of one.
+    let long_courses = [&[0x80, 0x00][..], &empty[1..]].concat();
+    let long_undo = [&empty[..empty.len() - 2], &[0x80, 0x00, 0x00][..]].concat();
+    for body in [long_courses, long_undo] {
+        let e = format::decode(&file_with_body(VERSION, &body)).unwrap_err();
         assert!(e.to_string().contains("canonical"), "{body:?}: {e}");
     }
 }
