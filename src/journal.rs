@@ -329,10 +329,28 @@ pub fn describe(
     let mut cells = Vec::new();
     let mut other = false;
     collect(book, cmd, &mut cells, &mut other);
-    let course_of = |cmd: &Command| {
-        cmd.course_index()
+    let course_of = |cmd: &Command| match cmd {
+        Command::InsertCourse { course, .. } => course.name.clone(),
+        Command::RemoveCourse { index } => book
+            .courses
+            .get(*index)
+            .map_or_else(String::new, |c| c.name.clone()),
+        // A batch (an import of courses, a grade with its new assessment): its first
+        // course's.
+        Command::Batch(cmds) => cmds
+            .iter()
+            .find_map(|c| match c {
+                Command::InsertCourse { course, .. } => Some(course.name.clone()),
+                other => other
+                    .course_index()
+                    .and_then(|i| book.courses.get(i))
+                    .map(|c| c.name.clone()),
+            })
+            .unwrap_or_default(),
+        other => other
+            .course_index()
             .and_then(|c| book.courses.get(c))
-            .map_or_else(String::new, |c| c.name.clone())
+            .map_or_else(String::new, |c| c.name.clone()),
     };
     let mut entries = Vec::new();
     if other || cells.is_empty() {

@@ -10,6 +10,7 @@ pub mod grading;
 pub mod interop;
 pub mod journal;
 pub mod model;
+pub mod page;
 pub mod plot;
 pub mod predictor;
 pub mod sample;

@@ -22,13 +22,14 @@ pub fn import(
             Kind::Json => 0,
             _ => resolve_course(ed.book(), course)?,
         };
-        let (cmd, message) = plan_import(ed.book(), kind, &bytes, c)?;
+        let (cmd, message, history) = plan_import(ed.book(), kind, &bytes, c)?;
         let cmd = match kind {
             Kind::Json => cmd,
             _ => ed.book().in_course(c, cmd),
         };
         let label = format!("imported {}", input.display());
-        ed.execute_as(cmd, label, Utc::now())?;
+        // The file's own history first, then the import itself.
+        ed.execute_with_history(cmd, label, Utc::now(), history)?;
         Ok(format!("{message}\n"))
     })
 }
@@ -38,18 +39,33 @@ pub fn export(
     path: &Path,
     kind: Kind,
     course: Option<&str>,
+    with_history: bool,
     output: Option<&Path>,
     out: &mut dyn std::io::Write,
 ) -> Result<String, Error> {
     if let Some(file) = output {
         store::check_output(path, file)?;
     }
-    let book = store::load(path)?;
+    if with_history && kind != Kind::Json {
+        return Err(Error::Refused(
+            "--with-history goes with json: CSV exports hold no history".into(),
+        ));
+    }
+    let (book, text) = if with_history {
+        super::history::export_with_history(path)?
+    } else {
+        let book = store::load(path)?;
+        let c = match kind {
+            Kind::Json => 0,
+            _ => resolve_course(&book, course)?,
+        };
+        let text = files::export(&book, kind, c)?;
+        (book, text)
+    };
     let c = match kind {
         Kind::Json => 0,
         _ => resolve_course(&book, course)?,
     };
-    let text = files::export(&book, kind, c)?;
     match output {
         Some(file) => {
             files::write_output(file, &text)?;

@@ -2,6 +2,7 @@
 
 mod courses;
 mod files;
+mod history;
 mod predict;
 mod report;
 mod students;
@@ -77,13 +78,27 @@ pub enum Cmd {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Print the class report: categories, final grades, ranks, statistics, top student
+    /// Print the class report (categories, final grades, ranks, statistics, top student),
+    /// or a student's page (--student), or every student's page to a folder (--students)
     Report {
         #[arg(long, short)]
         course: Option<String>,
         /// Print one JSON object instead of a table
-        #[arg(long)]
+        #[arg(long, conflicts_with_all = ["student", "students", "format"])]
         json: bool,
+        /// A student's page (by name or id): grades by category, marks, comments, final,
+        /// score needed, chart, history
+        #[arg(long, conflicts_with = "students")]
+        student: Option<String>,
+        /// Every student's page, written to the folder -o names, with an index
+        #[arg(long, requires = "output")]
+        students: bool,
+        /// The page's format [default: text]
+        #[arg(long, value_enum)]
+        format: Option<PageFormat>,
+        /// Write to this file (a page) or folder (--students) instead of standard output
+        #[arg(short, long, value_name = "PATH")]
+        output: Option<PathBuf>,
     },
     /// Add the tutorial's course "Introduction to Machine Learning" with its grades and
     /// 30 study-hours observations
@@ -119,10 +134,38 @@ pub enum Cmd {
         kind: Kind,
         #[arg(long, short)]
         course: Option<String>,
+        /// With json: include every history entry with its hash (import json reads it back)
+        #[arg(long)]
+        with_history: bool,
         /// Write to this file instead of standard output
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Check the file: recompute the history's hash chain and the data file's consistency;
+    /// exit 1 naming the first break
+    Verify,
+    /// Print the history of changes, oldest first (times in UTC)
+    Log {
+        /// Only this student's grades and the changes naming them (a name or an id)
+        #[arg(long)]
+        student: Option<String>,
+        /// Only this assessment's grades and the changes naming it
+        #[arg(long, short)]
+        assessment: Option<String>,
+        /// Only this course
+        #[arg(long, short)]
+        course: Option<String>,
+        /// Only from this date: YYYY-MM-DD (UTC) or RFC 3339
+        #[arg(long)]
+        since: Option<String>,
+        /// Print one JSON array instead of lines
+        #[arg(long)]
+        json: bool,
+    },
+    /// Undo the newest change, whichever front end made it (the last 1000 are kept)
+    Undo,
+    /// Redo the newest undone change
+    Redo,
     /// Draw the study-hours chart (points, fitted line, 95% band) to an image
     Plot {
         /// The image file: .svg or .png
@@ -131,6 +174,14 @@ pub enum Cmd {
         #[arg(long, short)]
         course: Option<String>,
     },
+}
+
+/// How a student's page is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PageFormat {
+    Text,
+    Markdown,
+    Html,
 }
 
 /// What to import or export.
@@ -286,9 +337,27 @@ pub fn run(path: PathBuf, cmd: Cmd, out: &mut dyn std::io::Write) -> Result<(), 
             course,
             dry_run,
         } => syllabus::curve(&path, &assessment, &add, course.as_deref(), dry_run)?,
-        Cmd::Report { course, json } => {
-            read(&path, course.as_deref(), |c| report::print(c, json, out))?
-        }
+        Cmd::Report {
+            course,
+            json,
+            student: None,
+            students: false,
+            ..
+        } => read(&path, course.as_deref(), |c| report::print(c, json, out))?,
+        Cmd::Report {
+            course,
+            student,
+            format,
+            output,
+            ..
+        } => report::pages(
+            &path,
+            course.as_deref(),
+            student.as_deref(),
+            format.unwrap_or(PageFormat::Text),
+            output.as_deref(),
+            out,
+        )?,
         Cmd::Sample => sample(&path)?,
         Cmd::Train { course } => predict::train(&path, course.as_deref())?,
         Cmd::Predict {
@@ -307,14 +376,36 @@ pub fn run(path: PathBuf, cmd: Cmd, out: &mut dyn std::io::Write) -> Result<(), 
         Cmd::Export {
             kind,
             course,
+            with_history,
             output,
         } => files::export(
             &path,
             kind.into(),
             course.as_deref(),
+            with_history,
             output.as_deref(),
             out,
         )?,
+        Cmd::Verify => history::verify(&path, out)?,
+        Cmd::Log {
+            student,
+            assessment,
+            course,
+            since,
+            json,
+        } => history::log(
+            &path,
+            history::LogFilter {
+                student: student.as_deref(),
+                assessment: assessment.as_deref(),
+                course: course.as_deref(),
+                since: since.as_deref(),
+            },
+            json,
+            out,
+        )?,
+        Cmd::Undo => history::undo(&path, false)?,
+        Cmd::Redo => history::undo(&path, true)?,
     };
     // What was done, in words that may quote a name or a path: made safe for a terminal.
     emit(out, &text::clean(&message))

@@ -314,3 +314,112 @@ fn summary_lines(course: &Course, r: &Report) -> String {
     }
     out
 }
+
+/// A student's page (`student` given) to standard output or a file, or every student's
+/// page to the folder `output` with an index (and, in HTML, one document to print them
+/// all).
+pub fn pages(
+    path: &std::path::Path,
+    course: Option<&str>,
+    student: Option<&str>,
+    format: super::PageFormat,
+    output: Option<&std::path::Path>,
+    out: &mut dyn std::io::Write,
+) -> Result<String, Error> {
+    use super::PageFormat;
+    use crate::page::{StudentPage, html};
+    let (saved, records, brk) = crate::store::load_history(path)?;
+    let book = &saved.book;
+    let c = &book.courses[super::resolve_course(book, course)?];
+    let history: Vec<_> = records.into_iter().map(|r| r.entry).collect();
+    let now = chrono::Utc::now();
+    let render = |p: &StudentPage| match format {
+        PageFormat::Text => p.text(),
+        PageFormat::Markdown => p.markdown(),
+        PageFormat::Html => html::page(p),
+    };
+    let mut said = String::new();
+    if let Some(b) = &brk {
+        said.push_str(&format!(
+            "Note: the history is broken at {b}; the pages show what comes before\n"
+        ));
+    }
+    match (student, output) {
+        (Some(query), _) => {
+            let s = c.student(query)?;
+            let text = render(&StudentPage::of(c, s, &history, now));
+            match output {
+                Some(file) => {
+                    crate::store::check_output(path, file)?;
+                    crate::interop::files::write_output(file, &text)?;
+                    said.push_str(&format!(
+                        "Wrote the page of {} to {}\n",
+                        c.describe_student(s),
+                        file.display()
+                    ));
+                }
+                None => emit(out, &text)?,
+            }
+        }
+        (None, Some(dir)) => {
+            let extension = match format {
+                PageFormat::Text => "txt",
+                PageFormat::Markdown => "md",
+                PageFormat::Html => "html",
+            };
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Error::Refused(format!("cannot create the folder {}: {e}", dir.display()))
+            })?;
+            let pages: Vec<StudentPage> = (0..c.students.len())
+                .map(|s| StudentPage::of(c, s, &history, now))
+                .collect();
+            let mut files = Vec::new();
+            for (i, p) in pages.iter().enumerate() {
+                let name = html::file_name(i, &p.name).replace(".html", &format!(".{extension}"));
+                let file = dir.join(&name);
+                crate::store::check_output(path, &file)?;
+                crate::interop::files::write_output(&file, render(p))?;
+                files.push(name);
+            }
+            let (index, all) = match format {
+                PageFormat::Html => (
+                    html::index(&c.name, &pages, &files),
+                    html::class(&c.name, &pages),
+                ),
+                PageFormat::Text | PageFormat::Markdown => {
+                    let list: String = pages
+                        .iter()
+                        .zip(&files)
+                        .map(|(p, f)| format!("{f}  {}  {}\n", p.name, p.standing()))
+                        .collect();
+                    let all: String = pages
+                        .iter()
+                        .map(render)
+                        .collect::<Vec<_>>()
+                        .join("\n\u{c}\n");
+                    (list, all)
+                }
+            };
+            for (name, text) in [
+                (format!("index.{extension}"), index),
+                (format!("all.{extension}"), all),
+            ] {
+                let file = dir.join(name);
+                crate::store::check_output(path, &file)?;
+                crate::interop::files::write_output(&file, &text)?;
+            }
+            said.push_str(&format!(
+                "Wrote {} of {} to {} (index.{extension}, all.{extension} to print them all)\n",
+                count(pages.len(), "student page"),
+                crate::text::quote(&c.name),
+                dir.display()
+            ));
+        }
+        (None, None) => {
+            return Err(Error::Refused(
+                "a page needs --student NAME, or --students with -o FOLDER".into(),
+            ));
+        }
+    }
+    Ok(said)
+}

@@ -90,12 +90,19 @@ pub fn plan_import(
     kind: Kind,
     bytes: &[u8],
     c: usize,
-) -> Result<(Command, String), FileError> {
+) -> Result<(Command, String, Vec<crate::journal::Entry>), FileError> {
     let course = || book.courses.get(c).ok_or(ModelError::NoCourse);
     Ok(match kind {
         Kind::Json => {
-            let (cmd, n) = json::import(book, bytes)?;
-            (cmd, format!("Imported {}", count(n, "course")))
+            let imported = json::import(book, bytes)?;
+            let mut message = format!("Imported {}", count(imported.courses, "course"));
+            if !imported.history.is_empty() {
+                message.push_str(&format!(
+                    " and {} of their history (its chain checked)",
+                    count(imported.history.len(), "entry")
+                ));
+            }
+            return Ok((imported.cmd, message, imported.history));
         }
         Kind::Grades => {
             let (cmd, s) = csv_grades::import(course()?, c, bytes)?;
@@ -106,11 +113,15 @@ pub fn plan_import(
                 s.updated_students,
                 count(s.new_assessments, "new assessment"),
             );
-            (cmd, message)
+            (cmd, message, Vec::new())
         }
         Kind::Study => {
             let (cmd, n) = csv_study::import(course()?, c, bytes)?;
-            (cmd, format!("Imported {}", count(n, "observation")))
+            (
+                cmd,
+                format!("Imported {}", count(n, "observation")),
+                Vec::new(),
+            )
         }
     })
 }

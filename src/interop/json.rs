@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::ImportError;
+use crate::journal::{self, Change, Entry, Head, Record};
 use crate::model::{
     Assessment, Category, CategoryMode, Cell, Command, Course, DEFAULT_CATEGORY, Gradebook,
     LatePolicy, LetterGrade, LetterScheme, Mark, Profile, Status, Student, Study, name_key,
@@ -26,6 +27,147 @@ struct Document {
     format: String,
     version: u32,
     courses: Vec<CourseJson>,
+    /// With `export json --with-history`: every entry of the history, with its hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    history: Option<HistoryJson>,
+}
+
+/// The history in JSON: its entries oldest first, and the hash of the last.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HistoryJson {
+    entries: Vec<EntryJson>,
+    head: String,
+}
+
+/// One history entry: when, who, which course; for a grade cell the student (and id),
+/// the assessment, the old and new cell; for anything else the change in words; and the
+/// entry's hash in the chain.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntryJson {
+    time: DateTime<Utc>,
+    user: String,
+    #[serde(default)]
+    course: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    student: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    assessment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    old: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    new: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    change: Option<String>,
+    hash: String,
+}
+
+/// A cell in full, for history: `{"value": ..., "late_days": n, "comment": ...}`.
+fn full_cell(cell: &Cell) -> Value {
+    let value = match cell.mark {
+        Mark::Empty => Value::Null,
+        Mark::Points(p) => Value::from(p),
+        Mark::Excused => Value::from("EX"),
+        Mark::Missing => Value::from("M"),
+    };
+    serde_json::json!({
+        "value": value,
+        "late_days": cell.late_days,
+        "comment": cell.comment,
+    })
+}
+
+/// A history record as JSON (the shape of `log --json` and of exports).
+pub fn entry_json(record: &Record) -> EntryJson {
+    let e = &record.entry;
+    let mut out = EntryJson {
+        time: e.time,
+        user: e.user.clone(),
+        course: e.course.clone(),
+        student: None,
+        id: None,
+        assessment: None,
+        old: None,
+        new: None,
+        change: None,
+        hash: journal::hex(&record.hash),
+    };
+    match &e.change {
+        Change::Cell {
+            student,
+            id,
+            assessment,
+            old,
+            new,
+        } => {
+            out.student = Some(student.clone());
+            out.id = id.clone();
+            out.assessment = Some(assessment.clone());
+            out.old = Some(full_cell(old));
+            out.new = Some(full_cell(new));
+        }
+        Change::Other(text) => out.change = Some(text.clone()),
+    }
+    out
+}
+
+/// The entry a JSON history entry describes, checked.
+fn entry_of(ej: &EntryJson) -> Result<Entry, String> {
+    let change = match (&ej.change, &ej.student, &ej.assessment, &ej.old, &ej.new) {
+        (Some(text), None, None, None, None) => Change::Other(text.clone()),
+        (None, Some(student), Some(assessment), Some(old), Some(new)) => Change::Cell {
+            student: student.clone(),
+            id: ej.id.clone(),
+            assessment: assessment.clone(),
+            old: read_cell(old)?,
+            new: read_cell(new)?,
+        },
+        _ => {
+            return Err(
+                "an entry is either a change in words or a cell with student, assessment, \
+                 old and new"
+                    .into(),
+            );
+        }
+    };
+    Ok(Entry {
+        time: ej.time,
+        user: ej.user.clone(),
+        course: ej.course.clone(),
+        change,
+    })
+}
+
+/// Reads a JSON history: each entry's hash must follow from the one before (from zero),
+/// and the head must be the last; the entries, or where the chain breaks.
+fn read_history(history: &HistoryJson) -> Result<Vec<Entry>, ImportError> {
+    let mut prev = [0u8; 32];
+    let mut entries = Vec::with_capacity(history.entries.len());
+    for (i, ej) in history.entries.iter().enumerate() {
+        let wrong =
+            |m: String| ImportError::one(None, None, format!("history entry {}: {m}", i + 1));
+        let entry = entry_of(ej).map_err(wrong)?;
+        let body = postcard::to_allocvec(&entry).map_err(|e| wrong(e.to_string()))?;
+        let hash = journal::chain(&prev, &body);
+        if journal::from_hex(&ej.hash) != Some(hash) {
+            return Err(wrong(
+                "its hash does not follow from the entries before: the history was changed".into(),
+            ));
+        }
+        prev = hash;
+        entries.push(entry);
+    }
+    if journal::from_hex(&history.head) != Some(prev) {
+        return Err(ImportError::one(
+            None,
+            None,
+            "the history's head is not its last entry: entries were removed",
+        ));
+    }
+    Ok(entries)
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -157,11 +299,32 @@ impl<'de> Deserialize<'de> for UniqueMap {
 
 /// The gradebook as pretty-printed JSON, version 2.
 pub fn export(book: &Gradebook) -> Result<String, serde_json::Error> {
+    export_with(book, None)
+}
+
+/// [`export`] with the history: its records, in order, and its head.
+pub fn export_with_history(
+    book: &Gradebook,
+    records: &[Record],
+    head: &Head,
+) -> Result<String, serde_json::Error> {
+    let history = HistoryJson {
+        entries: records.iter().map(entry_json).collect(),
+        head: head.hash_hex(),
+    };
+    export_with(book, Some(history))
+}
+
+fn export_with(
+    book: &Gradebook,
+    history: Option<HistoryJson>,
+) -> Result<String, serde_json::Error> {
     let courses = book.courses.iter().map(course_json).collect();
     let doc = Document {
         format: FORMAT.into(),
         version: VERSION,
         courses,
+        history,
     };
     let mut text = serde_json::to_string_pretty(&doc)?;
     text.push('\n');
@@ -252,9 +415,16 @@ fn course_json(c: &Course) -> CourseJson {
     }
 }
 
-/// Reads a JSON export (version 1 or 2) and returns the command adding its courses after
-/// the existing ones.
-pub fn import(book: &Gradebook, bytes: &[u8]) -> Result<(Command, usize), ImportError> {
+/// What a JSON import makes: the command adding its courses after the existing ones, how
+/// many, and the history the file carried (its chain checked).
+pub struct Imported {
+    pub cmd: Command,
+    pub courses: usize,
+    pub history: Vec<Entry>,
+}
+
+/// Reads a JSON export (version 1 or 2).
+pub fn import(book: &Gradebook, bytes: &[u8]) -> Result<Imported, ImportError> {
     let text = std::str::from_utf8(super::strip_bom(bytes))
         .map_err(|_| ImportError::one(None, None, "the file is not UTF-8 text"))?;
     let doc: Document = serde_json::from_str(text).map_err(|e| {
@@ -265,6 +435,10 @@ pub fn import(book: &Gradebook, bytes: &[u8]) -> Result<(Command, usize), Import
         ImportError::one(Some(e.line() as u64), Some(e.column() as u64), message)
     })?;
     check_header(&doc)?;
+    let history = match &doc.history {
+        Some(h) => read_history(h)?,
+        None => Vec::new(),
+    };
     let mut taken: std::collections::HashSet<String> =
         book.courses.iter().map(|c| name_key(&c.name)).collect();
     let mut cmds = Vec::new();
@@ -288,7 +462,11 @@ pub fn import(book: &Gradebook, bytes: &[u8]) -> Result<(Command, usize), Import
         });
     }
     let n = cmds.len();
-    Ok((Command::Batch(cmds), n))
+    Ok(Imported {
+        cmd: Command::Batch(cmds),
+        courses: n,
+        history,
+    })
 }
 
 fn check_header(doc: &Document) -> Result<(), ImportError> {

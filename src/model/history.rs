@@ -99,6 +99,9 @@ pub struct Editor {
     head: Head,
     /// History entries of changes made since they were last taken for saving.
     pending: Vec<Entry>,
+    /// The entries taken for saving since this editor was made (the history of this
+    /// session, for reading back without the journal).
+    taken: Vec<Entry>,
     /// Who makes the changes, for the history.
     user: String,
 }
@@ -116,6 +119,7 @@ impl Editor {
             redo: saved.redo,
             head: saved.history,
             pending: Vec::new(),
+            taken: Vec::new(),
             user: journal::os_user(),
         }
     }
@@ -140,13 +144,18 @@ impl Editor {
         let (bytes, head) = journal::encode(self.head, &self.pending)
             .map_err(|e| ModelError::invalid(format!("cannot record the history ({e})")))?;
         self.head = head;
-        self.pending.clear();
+        self.taken.append(&mut self.pending);
         Ok(bytes)
     }
 
     /// The entries not yet taken for saving, oldest first.
     pub fn pending_history(&self) -> &[Entry] {
         &self.pending
+    }
+
+    /// Every entry this editor made, taken for saving or not, oldest first.
+    pub fn session_history(&self) -> impl Iterator<Item = &Entry> {
+        self.taken.iter().chain(&self.pending)
     }
 
     /// Where the history ends (the entries taken so far).
@@ -169,10 +178,21 @@ impl Editor {
         );
     }
 
-    /// Records entries made elsewhere (a history read from an export) before the next
-    /// change's.
-    pub fn record(&mut self, entries: Vec<Entry>) {
-        self.pending.extend(entries);
+    /// [`Editor::execute_as`] of a change that brings history of its own (a JSON
+    /// import): if it is made, `earlier` goes into the history before its own entries.
+    pub fn execute_with_history(
+        &mut self,
+        cmd: Command,
+        label: String,
+        now: DateTime<Utc>,
+        earlier: Vec<Entry>,
+    ) -> Result<Outcome, ModelError> {
+        let at = self.pending.len();
+        let outcome = self.execute_as(cmd, label, now)?;
+        if outcome == Outcome::Changed {
+            self.pending.splice(at..at, earlier);
+        }
+        Ok(outcome)
     }
 
     /// The data itself.

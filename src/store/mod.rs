@@ -393,11 +393,17 @@ impl Store {
     }
 }
 
-/// Refuses an output path (an export, a chart) that is the data file at `data_file` or its
-/// lock: writing there would destroy the gradebook.
+/// Refuses an output path (an export, a chart) that is the data file at `data_file`, its
+/// lock or its history: writing there would destroy the gradebook.
 pub fn check_output(data_file: &Path, output: &Path) -> Result<(), StoreError> {
-    let lock = lock::lock_path(&resolve(data_file)?);
-    for (own, what) in [(data_file, "data file"), (lock.as_path(), "lock file")] {
+    let resolved = resolve(data_file)?;
+    let lock = lock::lock_path(&resolved);
+    let journal = journal::journal_path(&resolved);
+    for (own, what) in [
+        (data_file, "data file"),
+        (lock.as_path(), "lock file"),
+        (journal.as_path(), "history"),
+    ] {
         if paths::same_file(own, output) {
             return Err(StoreError::OwnFile {
                 path: output.to_path_buf(),

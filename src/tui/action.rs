@@ -50,6 +50,8 @@ pub enum Action {
     Curve,
     /// Hide or show withdrawn students.
     ToggleWithdrawn,
+    /// The history of the selected cell, student or course.
+    History,
     /// Turn extra credit on or off for the selected assessment.
     ToggleExtraCredit,
     /// Turn "never dropped" on or off for the selected assessment.

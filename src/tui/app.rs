@@ -74,6 +74,12 @@ pub enum Popup {
     Notice { title: String, body: String },
     /// The data file could not be read; nothing is written until it is moved aside.
     Recover { reason: String },
+    /// History lines, newest first, scrolled down by `scroll` lines.
+    History {
+        title: String,
+        lines: Vec<String>,
+        scroll: u16,
+    },
 }
 
 /// The interactive gradebook.
@@ -103,7 +109,9 @@ impl App {
     /// When the file's history was lost, it starts again with an entry saying so, saved
     /// at once.
     pub fn open(opened: Opened, store: Store, clock: Clock) -> Self {
+        let file = store.path().to_path_buf();
         let mut app = Self::with_session(opened.saved, Session::new(Some(store), clock), clock);
+        app.data.set_history_file(file);
         if let Some(why) = opened.history_lost {
             let now = clock.now();
             app.data.editor_mut().restart_history(why.clone(), now);
@@ -221,7 +229,7 @@ impl App {
     /// How keys are read now.
     pub fn context(&self) -> Context {
         match &self.popup {
-            Some(Popup::Help(_)) => Context::Help,
+            Some(Popup::Help(_) | Popup::History { .. }) => Context::Help,
             Some(Popup::Notice { .. }) => Context::Notice,
             Some(Popup::Recover { .. }) => Context::Recover,
             None => self
@@ -280,6 +288,25 @@ impl App {
                 Action::Up => self.popup = Some(Popup::Help(scroll.saturating_sub(1))),
                 _ => {}
             },
+            Popup::History {
+                title,
+                lines,
+                scroll,
+            } => {
+                let scroll = match action {
+                    Action::Down => scroll.saturating_add(1),
+                    Action::Up => scroll.saturating_sub(1),
+                    Action::PageDown => scroll.saturating_add(10),
+                    Action::PageUp => scroll.saturating_sub(10),
+                    Action::Quit => return self.quit(),
+                    _ => return,
+                };
+                self.popup = Some(Popup::History {
+                    title,
+                    lines,
+                    scroll,
+                });
+            }
             // Closed; the key that closed it does what it does (Esc only closes).
             Popup::Notice { .. } if action == Action::Cancel => {}
             Popup::Notice { .. } => self.update(action),
@@ -310,6 +337,17 @@ impl App {
             Action::Undo => self.undo_redo(true),
             Action::Redo => self.undo_redo(false),
             Action::LoadSample => self.load_sample(),
+            Action::History => match self.data.course() {
+                Some(course) => {
+                    let title = format!("History of {}", crate::text::quote(&course.name));
+                    let filter = crate::tui::history::HistoryFilter {
+                        course: Some(course.name.clone()),
+                        ..Default::default()
+                    };
+                    self.show_history(title, &filter);
+                }
+                None => self.say(Tone::Info, "No course yet: nothing has a history"),
+            },
             Action::Import | Action::Export if self.data.course().is_none() => self.say(
                 Tone::Info,
                 "Add a course first (a), or import a whole gradebook on the Courses screen",
@@ -327,12 +365,24 @@ impl App {
                     self.popup = Some(Popup::Notice { title, body });
                 }
                 Effect::Goto(screen) => self.screen = screen,
+                Effect::History { title, filter } => self.show_history(title, &filter),
                 Effect::AddCourse => {
                     let form = Form::new((), "Add a course", &[("Name", String::new())]);
                     self.add_course = Modal::Form(form);
                 }
             }
         }
+    }
+
+    /// Opens the history entries `filter` keeps, newest first.
+    fn show_history(&mut self, title: String, filter: &crate::tui::history::HistoryFilter) {
+        let (entries, problem) = self.data.history();
+        let lines = crate::tui::history::lines(&entries, filter, problem);
+        self.popup = Some(Popup::History {
+            title,
+            lines,
+            scroll: 0,
+        });
     }
 
     fn add_course_action(&mut self, action: Action) {
@@ -470,6 +520,11 @@ impl App {
                 )
             }
             Some(Popup::Notice { title, body }) => popup::draw_notice(title, body, frame),
+            Some(Popup::History {
+                title,
+                lines,
+                scroll,
+            }) => popup::draw_history(title, lines, *scroll, frame),
             Some(Popup::Recover { reason }) => popup::draw_recover(reason, frame),
             None => {}
         }

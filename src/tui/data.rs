@@ -38,6 +38,9 @@ pub struct Data {
     stale: bool,
     change: Option<Change>,
     clock: Clock,
+    /// The journal beside the data file, and its head when the file was opened: the
+    /// history before this session (the session's own is in the editor).
+    history_file: Option<(std::path::PathBuf, crate::journal::Head)>,
 }
 
 impl Data {
@@ -53,6 +56,7 @@ impl Data {
             stale: false,
             change: None,
             clock,
+            history_file: None,
         };
         data.show_some_course();
         data.refresh();
@@ -62,6 +66,31 @@ impl Data {
 
     pub fn book(&self) -> &Gradebook {
         self.editor.book()
+    }
+
+    /// Where the history before this session is: the data file (resolved), whose
+    /// journal is read up to the head it had when opened.
+    pub fn set_history_file(&mut self, data_file: std::path::PathBuf) {
+        let head = self.editor.history_head();
+        self.history_file = Some((data_file, head));
+    }
+
+    /// The whole history, oldest first: the journal up to the head the file had when
+    /// opened, then this session's entries. With it, a reason when the journal could not
+    /// be read whole.
+    pub fn history(&self) -> (Vec<crate::journal::Entry>, Option<String>) {
+        let (mut entries, problem) = match &self.history_file {
+            Some((file, head)) => match crate::store::read_journal(file, head) {
+                Ok((records, brk)) => (
+                    records.into_iter().map(|r| r.entry).collect(),
+                    brk.map(|b| format!("the history is broken at {b}")),
+                ),
+                Err(e) => (Vec::new(), Some(e.to_string())),
+            },
+            None => (Vec::new(), None),
+        };
+        entries.extend(self.editor.session_history().cloned());
+        (entries, problem)
     }
 
     /// The editor, for saving (its history entries are taken) and for reading history.
@@ -96,6 +125,22 @@ impl Data {
     pub fn execute(&mut self, cmd: Command) -> Result<Outcome, ModelError> {
         let label = cmd.summary(self.book());
         self.execute_as(cmd, label)
+    }
+
+    /// [`Data::execute_as`] of a change bringing history of its own (a JSON import).
+    pub fn execute_with_history(
+        &mut self,
+        cmd: Command,
+        label: String,
+        earlier: Vec<crate::journal::Entry>,
+    ) -> Result<Outcome, ModelError> {
+        let outcome = self
+            .editor
+            .execute_with_history(cmd, label, self.clock.now(), earlier)?;
+        if outcome == Outcome::Changed {
+            self.changed(None);
+        }
+        Ok(outcome)
     }
 
     /// [`Data::execute`] with the change's own words.

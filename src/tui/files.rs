@@ -43,7 +43,7 @@ pub fn import(ctx: &mut Ctx, kind: Kind, path: &str) -> Result<(), String> {
     let c = ctx.data.course_index().unwrap_or(0);
     let planned = files::read_input(&file)
         .and_then(|bytes| files::plan_import(ctx.data.book(), kind, &bytes, c));
-    let (cmd, message) = match planned {
+    let (cmd, message, history) = match planned {
         Ok(planned) => planned,
         Err(e) => {
             ctx.notice("Nothing imported", e.to_string());
@@ -51,7 +51,7 @@ pub fn import(ctx: &mut Ctx, kind: Kind, path: &str) -> Result<(), String> {
         }
     };
     let label = format!("imported {}", file.display());
-    match ctx.data.execute_as(cmd, label) {
+    match ctx.data.execute_with_history(cmd, label, history) {
         Ok(_) => ctx.say(Tone::Success, format!("{message} (u undoes it)")),
         Err(e) => ctx.notice("Nothing imported", e.to_string()),
     }

@@ -9,11 +9,13 @@
 //! - [`data`]: the gradebook with its undo history and what is derived from it.
 //! - [`keymap`]: the one key table, read by key handling, help, hints and confirmations.
 //! - [`popup`], [`theme`], [`files`]: forms and popups, styles, import and export prompts.
+//! - [`history`]: which history entries a cell, a student or a course shows.
 
 pub mod action;
 pub mod app;
 pub mod data;
 pub mod files;
+pub mod history;
 pub mod keymap;
 pub mod policy;
 pub mod popup;

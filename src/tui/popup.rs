@@ -463,6 +463,29 @@ fn help_section(lines: &mut Vec<Line>, heading: &str, context: Context, text_wid
     }
 }
 
+/// Lines of history, newest first, in a box as tall as the screen allows; j/k scroll,
+/// Esc closes.
+pub fn draw_history(title: &str, lines: &[String], scroll: u16, frame: &mut Frame) {
+    let width = 100u16.min(frame.area().width);
+    let inner = usize::from(width.saturating_sub(2));
+    let wrapped: Vec<Line> = lines
+        .iter()
+        .flat_map(|l| wrap(l, inner))
+        .map(Line::raw)
+        .collect();
+    let area = centered(frame, width, wrapped.len() as u16 + 2);
+    let shown = area.height.saturating_sub(2);
+    let scroll = scroll.min((wrapped.len() as u16).saturating_sub(shown));
+    let block = titled(format!(
+        " {} (newest first; j/k scroll, Esc closes) ",
+        truncate(title, usize::from(width.saturating_sub(40)))
+    ));
+    frame.render_widget(
+        Paragraph::new(wrapped).block(block).scroll((scroll, 0)),
+        area,
+    );
+}
+
 /// A message with a title; any key closes it (and then does what it does).
 pub fn draw_notice(title: &str, body: &str, frame: &mut Frame) {
     let width = 76u16.min(frame.area().width);

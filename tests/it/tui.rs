@@ -111,7 +111,7 @@ fn key_table_maps_the_product_keys() {
     assert_eq!(g(KeyCode::Char('q')), Some(Action::Quit));
     assert_eq!(g(KeyCode::Char('a')), Some(Action::Add));
     assert_eq!(g(KeyCode::Char('e')), Some(Action::Edit));
-    assert_eq!(g(KeyCode::Enter), Some(Action::Edit));
+    assert_eq!(g(KeyCode::Enter), Some(Action::Open));
     assert_eq!(g(KeyCode::Char('d')), Some(Action::Delete));
     assert_eq!(g(KeyCode::Char('u')), Some(Action::Undo));
     assert_eq!(g(KeyCode::Char('/')), Some(Action::Filter));

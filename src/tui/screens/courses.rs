@@ -73,6 +73,14 @@ impl CoursesScreen {
                     yes: "delete",
                 });
             }
+            History if self.row < n => {
+                let name = ctx.data.book().courses[self.row].name.clone();
+                let filter = crate::tui::history::HistoryFilter {
+                    course: Some(name.clone()),
+                    ..Default::default()
+                };
+                ctx.history(format!("History of {}", crate::text::quote(&name)), filter);
+            }
             Import => self.modal = Modal::Form(files::import_form(FormKind::Import, Kind::Json)),
             Export => {
                 self.modal = Modal::Form(files::export_form(FormKind::Export, Kind::Json, None))

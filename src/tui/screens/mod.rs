@@ -75,6 +75,11 @@ pub enum Effect {
     Goto(ScreenId),
     /// Ask for the name of a new course.
     AddCourse,
+    /// Show the history entries the filter keeps.
+    History {
+        title: String,
+        filter: crate::tui::history::HistoryFilter,
+    },
 }
 
 /// What a screen may use while it answers an action: the data, and a way to ask the app
@@ -97,6 +102,10 @@ impl<'a> Ctx<'a> {
             file,
             effects,
         }
+    }
+    /// Shows the history entries `filter` keeps.
+    pub fn history(&mut self, title: String, filter: crate::tui::history::HistoryFilter) {
+        self.effects.push(Effect::History { title, filter });
     }
 
     pub fn say(&mut self, tone: Tone, text: impl Into<String>) {

@@ -11,6 +11,7 @@ use tui_input::{Input, InputRequest};
 use unicode_width::UnicodeWidthStr;
 
 mod draw;
+pub mod page;
 
 use draw::{Columns, draw_average, draw_selected};
 
@@ -126,6 +127,8 @@ pub struct GradebookScreen {
     seen: Measured,
     pub entry: Option<Entry>,
     pub modal: Modal<FormKind, Pending>,
+    /// A student's page, open over the grid.
+    pub page: Option<page::PageView>,
 }
 
 impl GradebookScreen {
@@ -146,6 +149,7 @@ impl GradebookScreen {
             },
             entry: None,
             modal: Modal::None,
+            page: None,
         };
         screen.roster_changed(data);
         screen
@@ -229,6 +233,12 @@ impl GradebookScreen {
                 ],
             ),
             Edit => self.edit(ctx),
+            Open if self.col == 0 => {
+                if let Some(s) = self.selected_student() {
+                    self.open_page(ctx.data, s);
+                }
+            }
+            Open => self.edit(ctx),
             Delete => self.ask_delete_student(ctx.data),
             AddAssessment => self.assessment_form(None, ctx.data),
             EditAssessment => self.edit_assessment(ctx),
@@ -240,6 +250,24 @@ impl GradebookScreen {
             Comment => self.comment_form(ctx),
             Curve => self.curve_form(ctx),
             Filter => self.filtering = true,
+            History => {
+                let (Some(s), Some(course)) = (self.selected_student(), ctx.data.course()) else {
+                    return false;
+                };
+                let student = &course.students[s];
+                let mut filter = crate::tui::history::HistoryFilter {
+                    course: Some(course.name.clone()),
+                    student: Some((student.name.clone(), student.profile.id.clone())),
+                    assessment: None,
+                };
+                let mut title = format!("History of {}", student.name);
+                if let Some(a) = self.selected_assessment(course) {
+                    let name = course.assessments[a].name.clone();
+                    title.push_str(&format!(" · {name}"));
+                    filter.assessment = Some(name);
+                }
+                ctx.history(title, filter);
+            }
             ToggleWithdrawn => {
                 self.hide_withdrawn = !self.hide_withdrawn;
                 self.reorder(ctx.data);
@@ -266,6 +294,62 @@ impl GradebookScreen {
                 let name = ctx.data.course().map(|c| c.name.as_str());
                 self.modal = Modal::Form(files::export_form(FormKind::Export, Kind::Grades, name));
             }
+            _ => return false,
+        }
+        true
+    }
+
+    /// Opens (or rebuilds) the page of roster student `s`.
+    fn open_page(&mut self, data: &Data, s: usize) {
+        let Some(course) = data.course().filter(|c| s < c.students.len()) else {
+            self.page = None;
+            return;
+        };
+        let (history, _) = data.history();
+        let page = crate::page::StudentPage::of(course, s, &history, data.now());
+        self.page = Some(page::PageView {
+            student: s,
+            page,
+            scroll: 0,
+        });
+    }
+
+    /// Keys while a student's page is open: scroll, previous and next student, edit who
+    /// they are, history; Esc goes back to the grid.
+    fn page_action(&mut self, action: Action, ctx: &mut Ctx) -> bool {
+        use Action::*;
+        let Some(view) = &mut self.page else {
+            return false;
+        };
+        match action {
+            Down => view.scroll = view.scroll.saturating_add(1),
+            Up => view.scroll = view.scroll.saturating_sub(1),
+            PageDown => view.scroll = view.scroll.saturating_add(10),
+            PageUp => view.scroll = view.scroll.saturating_sub(10),
+            Home => view.scroll = 0,
+            Cancel => self.page = None,
+            Left | Right => {
+                let student = view.student;
+                let at = self.order.iter().position(|&s| s == student).unwrap_or(0);
+                let next = if action == Right {
+                    (at + 1).min(self.order.len().saturating_sub(1))
+                } else {
+                    at.saturating_sub(1)
+                };
+                if let Some(&s) = self.order.get(next) {
+                    self.row = next;
+                    self.open_page(ctx.data, s);
+                }
+            }
+            Edit | Open => {
+                let student = view.student;
+                if let Some(row) = self.order.iter().position(|&s| s == student) {
+                    self.row = row;
+                }
+                self.col = 0;
+                self.edit(ctx);
+            }
+            History => return self.browse(History, ctx),
             _ => return false,
         }
         true
@@ -870,10 +954,23 @@ impl Screen for GradebookScreen {
         if self.filtering {
             return self.filter_action(action, ctx);
         }
+        if self.page.is_some() {
+            return self.page_action(action, ctx);
+        }
         self.browse(action, ctx)
     }
 
     fn data_changed(&mut self, data: &Data, change: Change) {
+        if change == Change::Course {
+            self.page = None;
+        }
+        if let Some(view) = &self.page {
+            let (student, scroll) = (view.student, view.scroll);
+            self.open_page(data, student);
+            if let Some(view) = &mut self.page {
+                view.scroll = scroll;
+            }
+        }
         match change {
             Change::Grade { student, .. } => self.grade_changed(data, student),
             Change::Other => self.roster_changed(data),
@@ -896,6 +993,11 @@ impl Screen for GradebookScreen {
         let Some(course) = data.course() else {
             return self.seen;
         };
+        if let Some(view) = &self.page {
+            page::draw(view, frame, area);
+            self.modal.draw(frame);
+            return self.seen;
+        }
         // The average row sits right under the last student, or at the bottom when they
         // fill the screen.
         // Under it, the selected student and cell in up to three lines (one when short).
@@ -967,11 +1069,20 @@ impl Screen for GradebookScreen {
     }
 
     fn hints(&self) -> &'static [Action] {
+        if self.page.is_some() {
+            return &[
+                Action::Help,
+                Action::Edit,
+                Action::History,
+                Action::Undo,
+                Action::Quit,
+            ];
+        }
         &[
             Action::Help,
+            Action::Open,
             Action::Add,
             Action::Edit,
-            Action::Delete,
             Action::Undo,
             Action::Quit,
         ]
