@@ -328,7 +328,7 @@ pub fn describe(
 ) -> Vec<Entry> {
     let mut cells = Vec::new();
     let mut other = false;
-    collect(book, cmd, &mut cells, &mut other);
+    collect(book, cmd, &mut cells, &mut other, &mut Added::default());
     let course_of = |cmd: &Command| match cmd {
         Command::InsertCourse { course, .. } => course.name.clone(),
         Command::RemoveCourse { index } => book
@@ -370,19 +370,46 @@ pub fn describe(
     entries
 }
 
-fn collect(book: &Gradebook, cmd: &Command, cells: &mut Vec<(String, Change)>, other: &mut bool) {
+/// Students and assessments a batch adds before it grades them (a grade for a new
+/// student, in a new assessment).
+#[derive(Default)]
+struct Added<'a> {
+    students: Vec<(usize, usize, &'a crate::model::Student)>,
+    assessments: Vec<(usize, usize, &'a crate::model::Assessment)>,
+}
+
+fn collect<'a>(
+    book: &Gradebook,
+    cmd: &'a Command,
+    cells: &mut Vec<(String, Change)>,
+    other: &mut bool,
+    added: &mut Added<'a>,
+) {
     match cmd {
         Command::SetCell(e) => {
             let Some(course) = book.courses.get(e.course) else {
                 return;
             };
-            let (Some(student), Some(assessment)) = (
-                course.students.get(e.student),
-                course.assessments.get(e.assessment),
-            ) else {
-                // A grade that creates its assessment in the same change.
+            let new_student = added
+                .students
+                .iter()
+                .find(|(c, i, _)| *c == e.course && *i == e.student)
+                .map(|(_, _, s)| *s);
+            let student = new_student.or_else(|| course.students.get(e.student));
+            let new_assessment = added
+                .assessments
+                .iter()
+                .find(|(c, i, _)| *c == e.course && *i == e.assessment)
+                .map(|(_, _, a)| *a);
+            let assessment = new_assessment.or_else(|| course.assessments.get(e.assessment));
+            let (Some(student), Some(assessment)) = (student, assessment) else {
                 *other = true;
                 return;
+            };
+            let old = if new_student.is_some() || new_assessment.is_some() {
+                Cell::default()
+            } else {
+                student.cell(e.assessment)
             };
             cells.push((
                 course.name.clone(),
@@ -390,17 +417,39 @@ fn collect(book: &Gradebook, cmd: &Command, cells: &mut Vec<(String, Change)>, o
                     student: student.name.clone(),
                     id: student.profile.id.clone(),
                     assessment: assessment.name.clone(),
-                    old: student.cell(e.assessment),
+                    old,
                     new: e.cell.clone(),
                 },
             ));
         }
         Command::Batch(cmds) => {
             for c in cmds {
-                collect(book, c, cells, other);
+                collect(book, c, cells, other, added);
             }
         }
         Command::SelectCourse { .. } => {}
+        Command::InsertStudents {
+            course,
+            index,
+            students,
+        } => {
+            added.students.extend(
+                students
+                    .iter()
+                    .enumerate()
+                    .map(|(k, s)| (*course, index + k, s)),
+            );
+            *other = true;
+        }
+        Command::InsertAssessment {
+            course,
+            index,
+            assessment,
+            ..
+        } => {
+            added.assessments.push((*course, *index, assessment));
+            *other = true;
+        }
         _ => *other = true,
     }
 }

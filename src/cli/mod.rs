@@ -342,7 +342,8 @@ pub fn run(path: PathBuf, cmd: Cmd, out: &mut dyn std::io::Write) -> Result<(), 
             json,
             student: None,
             students: false,
-            ..
+            format: None,
+            output: None,
         } => read(&path, course.as_deref(), |c| report::print(c, json, out))?,
         Cmd::Report {
             course,

@@ -323,7 +323,23 @@ fn replay(
     // Undoing is a change too: in the history as what it does, and what it undoes.
     let now = Utc::now();
     let label = format!("{verb}: {}", step.label);
-    let entries = journal::describe(book, &step.cmd, &label, now, user);
+    let mut entries = journal::describe(book, &step.cmd, &label, now, user);
+    // An undone grade reads as a grade change: say first that it was an undo.
+    if !matches!(entries.first(), Some(e) if matches!(e.change, journal::Change::Other(_))) {
+        let course = entries
+            .first()
+            .map(|e| e.course.clone())
+            .unwrap_or_default();
+        entries.insert(
+            0,
+            Entry {
+                time: now,
+                user: user.to_string(),
+                course,
+                change: journal::Change::Other(crate::text::clip(&label, 500)),
+            },
+        );
+    }
     // The time passed is overwritten at once: the step restores every course's exact time.
     match book.apply(step.cmd.clone(), now) {
         Ok(inverse) => {

@@ -520,6 +520,20 @@ fn batch_summary(cmds: &[Command], book: &Gradebook) -> String {
     match (main.as_slice(), cmds) {
         ([one], _) => one.summary(book),
         ([], [first, ..]) => first.summary(book),
+        // A grade that adds its student.
+        (
+            [
+                Command::InsertStudents { students, .. },
+                Command::SetCell(e),
+            ],
+            _,
+        ) if students.len() == 1 => {
+            format!(
+                "added student {} with {}",
+                students[0].name,
+                cell_words(&e.cell)
+            )
+        }
         (many, _) => count(many.len(), "change"),
     }
 }

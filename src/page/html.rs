@@ -18,7 +18,10 @@ h2 { font-size: 1.1rem; margin: 1.1rem 0 .3rem; border-bottom: 1px solid #ccc; }
 .summary { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: .6rem 0; }
 .summary dt { font-weight: 600; }
 .summary dd { margin: 0; }
-table { border-collapse: collapse; width: 100%; font-size: .92rem; break-inside: avoid; }
+table { border-collapse: collapse; width: 100%; font-size: .92rem; break-inside: avoid; table-layout: fixed; }
+table.items th:nth-child(1) { width: 26%; } table.items th:nth-child(2) { width: 13%; }
+table.items th:nth-child(3) { width: 11%; } table.items th:nth-child(4) { width: 22%; }
+td { overflow-wrap: anywhere; }
 th, td { text-align: left; padding: .15rem .4rem; border-bottom: 1px solid #e3e3e3; vertical-align: top; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.dropped td { color: #777; text-decoration: line-through; }
@@ -56,7 +59,7 @@ fn student(p: &StudentPage) -> Markup {
                 @if cat.items.is_empty() {
                     p { "No assessment yet." }
                 } @else {
-                    table {
+                    table.items {
                         thead { tr {
                             th { "Assessment" } th.num { "Grade" } th.num { "Percent" }
                             th { "Marks" } th { "Comment" }

@@ -96,6 +96,19 @@ fn killed_writer_leaves_old_or_new_state() {
         let _ = child.kill();
         let status = child.wait().unwrap();
         let now = students(&file);
+        // The history always verifies, and holds this command's entries exactly when the
+        // file holds its change: a kill between the journal and the data file leaves
+        // entries past the head, which are not history.
+        let (_, records, brk) = store::load_history(&file).unwrap();
+        assert!(brk.is_none(), "kill {k}: the history broke: {brk:?}");
+        let logged = records
+            .iter()
+            .any(|r| r.entry.words() == format!("{name} · Grade: – → 50"));
+        assert_eq!(
+            logged,
+            now != expected,
+            "kill {k}: history and data disagree"
+        );
         if now == expected {
             before += 1;
             assert!(!status.success(), "a command that finished must have saved");

@@ -5,6 +5,7 @@
 mod cli;
 mod common;
 mod crash;
+mod history;
 mod identity;
 mod interop;
 mod model;
