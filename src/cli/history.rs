@@ -51,7 +51,7 @@ pub fn verify(path: &Path, out: &mut dyn std::io::Write) -> Result<String, Error
     let head = saved.history;
     let last = records.last().map_or(String::new(), |r| {
         format!(
-            ", the last of {}",
+            ", the newest from {}",
             r.entry.time.format("%Y-%m-%d %H:%M:%SZ")
         )
     });
