@@ -11,7 +11,7 @@ use super::ImportError;
 use crate::journal::{self, Change, Entry, Head, Record};
 use crate::model::{
     Assessment, Category, CategoryMode, Cell, Command, Course, DEFAULT_CATEGORY, Gradebook,
-    LatePolicy, LetterGrade, LetterScheme, Mark, Profile, Status, Student, Study, name_key,
+    LatePolicy, LetterGrade, LetterScheme, LmsIds, Mark, Profile, Status, Student, Study, name_key,
 };
 use crate::predictor::TrainedModel;
 use crate::text::quote;
@@ -225,6 +225,9 @@ struct AssessmentJson {
     extra_credit: bool,
     #[serde(default)]
     never_drop: bool,
+    /// The LMS's id for it (Canvas's assignment id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    lms_id: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -242,8 +245,57 @@ struct StudentJson {
     status: StatusJson,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     note: Option<String>,
+    /// What the LMS exports called them, kept for the way back.
+    #[serde(default, skip_serializing_if = "LmsJson::is_empty")]
+    lms: LmsJson,
     /// Cells by assessment name; empty ones are left out.
     grades: UniqueMap,
+}
+
+/// A student's LMS identity in JSON: only the parts known.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LmsJson {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    canvas_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sis_user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sis_login_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    first_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last_name: Option<String>,
+}
+
+impl LmsJson {
+    fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+impl From<&LmsIds> for LmsJson {
+    fn from(l: &LmsIds) -> Self {
+        Self {
+            canvas_id: l.canvas_id.clone(),
+            sis_user_id: l.sis_user_id.clone(),
+            sis_login_id: l.sis_login_id.clone(),
+            first_name: l.first_name.clone(),
+            last_name: l.last_name.clone(),
+        }
+    }
+}
+
+impl From<LmsJson> for LmsIds {
+    fn from(l: LmsJson) -> Self {
+        Self {
+            canvas_id: l.canvas_id,
+            sis_user_id: l.sis_user_id,
+            sis_login_id: l.sis_login_id,
+            first_name: l.first_name,
+            last_name: l.last_name,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
@@ -368,6 +420,7 @@ fn course_json(c: &Course) -> CourseJson {
                 Status::Withdrawn => StatusJson::Withdrawn,
             },
             note: s.profile.note.clone(),
+            lms: LmsJson::from(&s.profile.lms),
             grades: UniqueMap(
                 c.assessments
                     .iter()
@@ -404,6 +457,7 @@ fn course_json(c: &Course) -> CourseJson {
                 max_points: a.max_points,
                 extra_credit: a.extra_credit,
                 never_drop: a.never_drop,
+                lms_id: a.lms_id.clone(),
             })
             .collect(),
         students,
@@ -556,6 +610,7 @@ fn to_course(cj: CourseJson) -> Result<Course, Wrong> {
             max_points: aj.max_points,
             extra_credit: aj.extra_credit,
             never_drop: aj.never_drop,
+            lms_id: aj.lms_id,
         });
     }
     for sj in cj.students {
@@ -601,6 +656,7 @@ fn to_student(assessments: &[Assessment], sj: StudentJson) -> Result<Student, Wr
             StatusJson::Withdrawn => Status::Withdrawn,
         },
         note: sj.note,
+        lms: sj.lms.into(),
     };
     let profile = crate::model::check_profile(profile)
         .map_err(|e| Wrong(format!("{}: {e}", quote(&name))))?;

@@ -403,6 +403,20 @@ impl Course {
         if a.category >= self.categories.len() {
             return Err(ModelError::Gone("category"));
         }
+        check_lms_id(a.lms_id.as_deref())?;
+        if let Some(id) = &a.lms_id
+            && let Some(other) = self
+                .assessments
+                .iter()
+                .enumerate()
+                .find(|(i, o)| Some(*i) != except && o.lms_id.as_ref() == Some(id))
+        {
+            return Err(ModelError::invalid(format!(
+                "{} already has the LMS id {}",
+                crate::text::quote(&other.1.name),
+                crate::text::quote(id)
+            )));
+        }
         Ok(Assessment { name, ..a.clone() })
     }
 
@@ -594,6 +608,19 @@ impl Course {
             if a.category >= self.categories.len() {
                 return Err(ModelError::Gone("category"));
             }
+            check_lms_id(a.lms_id.as_deref())?;
+        }
+        let mut ids = std::collections::HashSet::new();
+        if let Some(dup) = self
+            .assessments
+            .iter()
+            .filter_map(|a| a.lms_id.as_deref())
+            .find(|id| !ids.insert(*id))
+        {
+            return Err(ModelError::invalid(format!(
+                "two assessments have the LMS id {}",
+                crate::text::quote(dup)
+            )));
         }
         if let Some(name) = find_duplicate(self.assessments.iter().map(|a| a.name.as_str())) {
             return Err(ModelError::Duplicate {
@@ -606,6 +633,25 @@ impl Course {
             check_late_policy(p)?;
         }
         Ok(())
+    }
+}
+
+/// An assessment's LMS id: 1 to 64 visible characters, no spaces.
+fn check_lms_id(id: Option<&str>) -> Result<(), ModelError> {
+    let Some(id) = id else { return Ok(()) };
+    let fine = !id.is_empty()
+        && id.chars().count() <= super::MAX_ID_CHARS
+        && !id
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || super::is_hidden(c));
+    if fine {
+        Ok(())
+    } else {
+        Err(ModelError::invalid(format!(
+            "an LMS id is 1 to {} visible characters without spaces, not {}",
+            super::MAX_ID_CHARS,
+            crate::text::quote(id)
+        )))
     }
 }
 

@@ -54,6 +54,29 @@ pub struct Profile {
     pub status: Status,
     /// The teacher's own note, never exported to an LMS.
     pub note: Option<String>,
+    /// What the learning management systems call them, kept for the way back.
+    pub lms: LmsIds,
+}
+
+/// A student's identity in the LMS exports they came from, kept as it was so that an
+/// export back to the LMS matches them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct LmsIds {
+    /// Canvas's own user id (`ID`), which Canvas matches on first.
+    pub canvas_id: Option<String>,
+    /// Canvas's `SIS User ID` (the school's number), as the file had it.
+    pub sis_user_id: Option<String>,
+    /// Canvas's `SIS Login ID`.
+    pub sis_login_id: Option<String>,
+    /// The two parts of the name (Moodle, Classroom).
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+}
+
+impl LmsIds {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 impl Profile {
@@ -140,12 +163,25 @@ pub fn check_profile(p: Profile) -> Result<Profile, ModelError> {
         _ => None,
     };
     let note = clean_field("a note", p.note, MAX_NOTE_CHARS, true)?;
+    let lms = LmsIds {
+        canvas_id: clean_field("a Canvas id", p.lms.canvas_id, MAX_ID_CHARS, false)?,
+        sis_user_id: clean_field("an SIS user id", p.lms.sis_user_id, MAX_ID_CHARS, false)?,
+        sis_login_id: clean_field(
+            "an SIS login id",
+            p.lms.sis_login_id,
+            MAX_EMAIL_CHARS,
+            false,
+        )?,
+        first_name: clean_field("a first name", p.lms.first_name, 100, false)?,
+        last_name: clean_field("a last name", p.lms.last_name, 100, false)?,
+    };
     Ok(Profile {
         id,
         email,
         section,
         status: p.status,
         note,
+        lms,
     })
 }
 

@@ -19,8 +19,8 @@ pub use command::{CellEntry, Command};
 pub use course::check_cell;
 pub use history::{Editor, Outcome, Saved, SavedRef, Step, UNDO_LIMIT};
 pub use identity::{
-    MAX_EMAIL_CHARS, MAX_ID_CHARS, MAX_NOTE_CHARS, Profile, Status, StudentIndex, check_profile,
-    check_roster,
+    LmsIds, MAX_EMAIL_CHARS, MAX_ID_CHARS, MAX_NOTE_CHARS, Profile, Status, StudentIndex,
+    check_profile, check_roster,
 };
 pub use letters::{LetterGrade, LetterScheme, round2};
 pub use ops::{Preview, Standings, cell_words};
@@ -112,6 +112,8 @@ pub struct Assessment {
     pub extra_credit: bool,
     /// Never dropped.
     pub never_drop: bool,
+    /// The LMS's id for it (Canvas's assignment id), kept for the way back.
+    pub lms_id: Option<String>,
 }
 
 /// A student, who they are, and their cells, one per assessment of the course.
@@ -197,6 +199,7 @@ impl Assessment {
             max_points: 100.0,
             extra_credit: false,
             never_drop: false,
+            lms_id: None,
         }
     }
 }

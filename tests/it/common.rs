@@ -4,7 +4,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 use gradebook::model::{
     Assessment, Category, CategoryMode, Cell, CellEntry, Command, Course, Gradebook, LatePolicy,
-    LetterScheme, Mark, Observation, Profile, Status, Student,
+    LetterScheme, LmsIds, Mark, Observation, Profile, Status, Student,
 };
 use gradebook::predictor::TrainedModel;
 use proptest::prelude::*;
@@ -59,18 +59,31 @@ pub fn profile(i: usize) -> impl Strategy<Value = Profile> {
         proptest::option::weighted(0.3, "[A-Z][0-9]?"),
         prop::bool::weighted(0.15),
         proptest::option::weighted(0.2, "[a-zé]{1,10}( [a-z]{1,6}\n[a-z]{1,6})?"),
+        (
+            prop::bool::weighted(0.3),
+            proptest::option::weighted(0.3, "[A-Z][a-zé]{0,8}"),
+        ),
     )
-        .prop_map(move |(has_id, email, section, withdrawn, note)| Profile {
-            id: has_id.then(|| format!("S{i:04}")),
-            email,
-            section,
-            status: if withdrawn {
-                Status::Withdrawn
-            } else {
-                Status::Active
+        .prop_map(
+            move |(has_id, email, section, withdrawn, note, (in_canvas, first))| Profile {
+                id: has_id.then(|| format!("S{i:04}")),
+                email,
+                section,
+                status: if withdrawn {
+                    Status::Withdrawn
+                } else {
+                    Status::Active
+                },
+                note,
+                lms: LmsIds {
+                    canvas_id: in_canvas.then(|| format!("22{i:05}")),
+                    sis_user_id: (in_canvas && has_id).then(|| format!("S{i:04}")),
+                    sis_login_id: in_canvas.then(|| format!("login{i}")),
+                    first_name: first.clone(),
+                    last_name: first.map(|_| format!("Last{i}")),
+                },
             },
-            note,
-        })
+        )
 }
 
 fn observation() -> impl Strategy<Value = Observation> {
@@ -126,15 +139,17 @@ fn assessment(i: usize, categories: usize) -> impl Strategy<Value = Assessment> 
         0.5..500.0f64,
         prop::bool::weighted(0.15),
         prop::bool::weighted(0.15),
+        prop::bool::weighted(0.3),
     )
         .prop_map(
-            move |(category, weight, max_points, extra_credit, never_drop)| Assessment {
+            move |(category, weight, max_points, extra_credit, never_drop, in_lms)| Assessment {
                 name: format!("A{i}"),
                 category,
                 weight,
                 max_points,
                 extra_credit,
                 never_drop,
+                lms_id: in_lms.then(|| format!("88{i:04}")),
             },
         )
 }

@@ -57,7 +57,7 @@ pub enum Pending {
     /// Delete this category, which holds no assessment.
     DeleteCategory(usize),
     /// Make this change (its words for the message and undo).
-    Apply(Command, String),
+    Apply(Box<Command>, String),
 }
 
 /// The assessments of category `k`, in course order.
@@ -260,7 +260,7 @@ impl SyllabusScreen {
                 "{}? {effect}",
                 capitalise(&label).replacen("Made", "Make", 1)
             ),
-            pending: Pending::Apply(cmd, label),
+            pending: Pending::Apply(Box::new(cmd), label),
             yes: "apply",
         });
     }
@@ -367,7 +367,7 @@ impl SyllabusScreen {
                         let label = cmd.summary(ctx.data.book());
                         (cmd, label)
                     }
-                    Pending::Apply(cmd, label) => (cmd, label),
+                    Pending::Apply(cmd, label) => (*cmd, label),
                 };
                 let effect = crate::tui::preview::note(ctx.data, Ok(cmd.clone()));
                 match ctx.data.execute_as(cmd, label.clone()) {
