@@ -3,6 +3,7 @@
 mod courses;
 mod files;
 mod history;
+mod lms;
 mod predict;
 mod report;
 mod students;
@@ -119,15 +120,30 @@ pub enum Cmd {
         #[arg(long)]
         json: bool,
     },
-    /// Import grades, study data or a whole gradebook; all of the file or nothing
+    /// Import grades, study data, a whole gradebook, or an LMS export (Canvas, Moodle,
+    /// Google Classroom); all of the file or nothing
     Import {
         kind: Kind,
         /// The file to read
         #[arg(value_name = "FILE")]
         input: PathBuf,
-        /// The course to import into (grades, study) [default: the course last used]
-        #[arg(long, short)]
+        /// The course to import into (grades, study, lms) [default: the course last used]
+        #[arg(long, short, conflicts_with = "new_course")]
         course: Option<String>,
+        /// lms: which system made the file [default: recognised from its header]
+        #[arg(long, value_enum)]
+        from: Option<crate::interop::lms::System>,
+        /// lms: into a new course, named after the file unless a name is given
+        #[arg(long, value_name = "NAME", num_args = 0..=1, default_missing_value = "")]
+        new_course: Option<String>,
+        /// lms: max points of assessments new to the course when the file gives none
+        /// (Moodle) [default: 100]
+        #[arg(long)]
+        max_points: Option<String>,
+        /// lms: print what would change (students added and matched, grades set), and
+        /// change nothing
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Export grades or study data as CSV, or the whole gradebook as JSON
     Export {
@@ -137,6 +153,9 @@ pub enum Cmd {
         /// With json: include every history entry with its hash (import json reads it back)
         #[arg(long)]
         with_history: bool,
+        /// With lms: the system the file is for
+        #[arg(long, value_enum, required_if_eq("kind", "lms"))]
+        to: Option<crate::interop::lms::System>,
         /// Write to this file instead of standard output
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -193,6 +212,9 @@ pub enum Kind {
     Study,
     /// JSON: every course with everything in it
     Json,
+    /// An LMS gradebook export: Canvas, Moodle or Google Classroom (import recognises
+    /// which; export needs --to)
+    Lms,
 }
 
 impl From<Kind> for crate::interop::files::Kind {
@@ -201,6 +223,8 @@ impl From<Kind> for crate::interop::files::Kind {
             Kind::Grades => Self::Grades,
             Kind::Study => Self::Study,
             Kind::Json => Self::Json,
+            // Handled by `lms` before any conversion.
+            Kind::Lms => Self::Json,
         }
     }
 }
@@ -370,15 +394,53 @@ pub fn run(path: PathBuf, cmd: Cmd, out: &mut dyn std::io::Write) -> Result<(), 
         })?,
         Cmd::Plot { output, course } => predict::plot(&path, &output, course.as_deref())?,
         Cmd::Import {
+            kind: Kind::Lms,
+            input,
+            course,
+            from,
+            new_course,
+            max_points,
+            dry_run,
+        } => lms::import(
+            &path,
+            &input,
+            lms::ImportOptions {
+                course: course.as_deref(),
+                from,
+                new_course: new_course.as_deref(),
+                max_points: max_points.as_deref(),
+                dry_run,
+            },
+        )?,
+        Cmd::Import {
             kind,
             input,
             course,
-        } => files::import(&path, kind.into(), &input, course.as_deref())?,
+            from,
+            new_course,
+            max_points,
+            dry_run,
+        } => {
+            if from.is_some() || new_course.is_some() || max_points.is_some() || dry_run {
+                return Err(Error::Refused(
+                    "--from, --new-course, --max-points and --dry-run go with import lms".into(),
+                ));
+            }
+            files::import(&path, kind.into(), &input, course.as_deref())?
+        }
+        Cmd::Export {
+            kind: Kind::Lms,
+            course,
+            to,
+            output,
+            ..
+        } => lms::export(&path, course.as_deref(), to, output.as_deref(), out)?,
         Cmd::Export {
             kind,
             course,
             with_history,
             output,
+            ..
         } => files::export(
             &path,
             kind.into(),

@@ -7,11 +7,12 @@ use super::popup::Form;
 use super::screens::Ctx;
 use super::theme::Tone;
 use crate::interop::files::{self, Kind};
+use crate::interop::lms;
 
 /// The form asking where to import `kind` from.
 pub fn import_form<K>(form_kind: K, kind: Kind) -> Form<K> {
     let title = match kind {
-        Kind::Grades => "Import grades from CSV (student,<assessment>...)",
+        Kind::Grades => "Import grades: our CSV, or a Canvas, Moodle or Classroom export",
         Kind::Study => "Import study data from CSV (hours,score[,student])",
         Kind::Json => "Import courses from a JSON export",
     };
@@ -36,6 +37,63 @@ pub fn export_form<K>(form_kind: K, kind: Kind, course: Option<&str>) -> Form<K>
     Form::new(form_kind, title, &[("File", suggestion)]).submit_as("export")
 }
 
+/// What an import of grades found: done, or an LMS export whose changes the teacher sees
+/// before they are made.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Imported {
+    Done,
+    /// What the LMS import would do, to show before asking again.
+    Preview(String),
+}
+
+/// Imports grades from `path`: an LMS export (recognised from its header) is planned
+/// and, unless `confirmed`, only described; our own CSV is imported at once.
+pub fn import_grades(ctx: &mut Ctx, path: &str, confirmed: bool) -> Result<Imported, String> {
+    let file = file_path(path)?;
+    let bytes = match files::read_input(&file) {
+        Ok(b) => b,
+        Err(e) => {
+            ctx.notice("Nothing imported", e.to_string());
+            return Ok(Imported::Done);
+        }
+    };
+    if lms::read(&bytes, None).is_err() {
+        import(ctx, Kind::Grades, path)?;
+        return Ok(Imported::Done);
+    }
+    let (Some(c), Some(course)) = (ctx.data.course_index(), ctx.data.course()) else {
+        return Err("add a course first".into());
+    };
+    let planned = lms::import(course, c, &bytes, None, lms::Options::default());
+    let (cmd, summary) = match planned {
+        Ok(p) => p,
+        Err(e) => {
+            ctx.notice("Nothing imported", e.to_string());
+            return Ok(Imported::Done);
+        }
+    };
+    if !confirmed {
+        return Ok(Imported::Preview(format!(
+            "{} Enter imports it.",
+            summary.text(true)
+        )));
+    }
+    let label = format!(
+        "imported {} from {}",
+        summary.system.map_or("LMS", lms::System::name),
+        file.display()
+    );
+    let cmd = ctx.data.book().in_course(c, cmd);
+    match ctx.data.execute_as(cmd, label) {
+        Ok(_) => ctx.say(
+            Tone::Success,
+            format!("{} (u undoes it)", summary.text(false).replace('\n', " ")),
+        ),
+        Err(e) => ctx.notice("Nothing imported", e.to_string()),
+    }
+    Ok(Imported::Done)
+}
+
 /// Imports the file at `path` into the course shown: one change, one undo step. The
 /// outcome goes to the status line; problems to a popup. `Err` only for an empty path.
 pub fn import(ctx: &mut Ctx, kind: Kind, path: &str) -> Result<(), String> {
@@ -55,6 +113,32 @@ pub fn import(ctx: &mut Ctx, kind: Kind, path: &str) -> Result<(), String> {
         Ok(_) => ctx.say(Tone::Success, format!("{message} (u undoes it)")),
         Err(e) => ctx.notice("Nothing imported", e.to_string()),
     }
+    Ok(())
+}
+
+/// Exports the course's grades for an LMS (`to`) to the file at `path`.
+pub fn export_lms(ctx: &mut Ctx, to: lms::System, path: &str) -> Result<(), String> {
+    let file = file_path(path)?;
+    if let Some(own) = ctx.file {
+        crate::store::check_output(own, &file).map_err(|e| e.to_string())?;
+    }
+    let course = ctx.data.course().ok_or("add a course first")?;
+    let (text, excused) = lms::export(course, to).map_err(|e| e.to_string())?;
+    files::write_output(&file, &text).map_err(|e| e.to_string())?;
+    let mut said = format!(
+        "Wrote the grades of {} for {} to {}",
+        crate::text::count(course.students.len(), "student"),
+        to.name(),
+        file.display()
+    );
+    if excused > 0 {
+        said.push_str(&format!(
+            " ({} has no excused mark: {} left without a grade)",
+            to.name(),
+            crate::text::count(excused, "excused cell")
+        ));
+    }
+    ctx.say(Tone::Success, said);
     Ok(())
 }
 

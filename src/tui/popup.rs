@@ -62,6 +62,17 @@ pub struct Field {
     pub fresh: bool,
 }
 
+impl Field {
+    /// A field prefilled with `value` (selected: typing replaces it).
+    pub fn new(label: &'static str, value: &str) -> Self {
+        Self {
+            label,
+            input: Input::new(value.to_string()),
+            fresh: !value.is_empty(),
+        }
+    }
+}
+
 /// An open form: a few fields, what it is for (`kind`, the owner's own enum), and the
 /// mistake in the last submission, if any.
 #[derive(Debug, Clone)]
@@ -83,11 +94,7 @@ impl<K> Form<K> {
     pub fn new(kind: K, title: impl Into<String>, fields: &[(&'static str, String)]) -> Self {
         let fields = fields
             .iter()
-            .map(|(label, value)| Field {
-                label,
-                input: Input::new(value.clone()),
-                fresh: !value.is_empty(),
-            })
+            .map(|(label, value)| Field::new(label, value))
             .collect();
         Self {
             kind,

@@ -8,6 +8,7 @@ mod crash;
 mod history;
 mod identity;
 mod interop;
+mod lms;
 mod model;
 mod predictor;
 mod pty;

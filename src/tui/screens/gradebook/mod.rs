@@ -81,6 +81,8 @@ pub enum FormKind {
     /// Points added to every graded cell of an assessment.
     Curve(usize),
     Import,
+    /// An LMS export whose changes are shown: Enter imports it.
+    ImportLms,
     Export,
 }
 
@@ -292,7 +294,12 @@ impl GradebookScreen {
             Import => self.modal = Modal::Form(files::import_form(FormKind::Import, Kind::Grades)),
             Export => {
                 let name = ctx.data.course().map(|c| c.name.as_str());
-                self.modal = Modal::Form(files::export_form(FormKind::Export, Kind::Grades, name));
+                let mut form = files::export_form(FormKind::Export, Kind::Grades, name);
+                form.fields.push(crate::tui::popup::Field::new(
+                    "For (grades, canvas, moodle, classroom)",
+                    "grades",
+                ));
+                self.modal = Modal::Form(form);
             }
             _ => return false,
         }
@@ -854,8 +861,45 @@ impl GradebookScreen {
                     ),
                 );
             }
-            FormKind::Import => files::import(ctx, Kind::Grades, form.value(0))?,
-            FormKind::Export => files::export(ctx, Kind::Grades, form.value(0))?,
+            FormKind::Import | FormKind::ImportLms => {
+                let confirmed = form.kind == FormKind::ImportLms;
+                if let files::Imported::Preview(summary) =
+                    files::import_grades(ctx, form.value(0), confirmed)?
+                {
+                    // The LMS export's changes, seen before they are made: Enter again.
+                    let path = form.value(0).to_string();
+                    let mut next = Form::new(
+                        FormKind::ImportLms,
+                        "Import this LMS export?",
+                        &[("File", path)],
+                    )
+                    .submit_as("import");
+                    next.note = Some(summary);
+                    self.modal = Modal::Form(next);
+                    return Ok(());
+                }
+            }
+            FormKind::Export => match form.value(1).trim().to_ascii_lowercase().as_str() {
+                "" | "grades" | "csv" => files::export(ctx, Kind::Grades, form.value(0))?,
+                "canvas" => {
+                    files::export_lms(ctx, crate::interop::lms::System::Canvas, form.value(0))?
+                }
+                "moodle" => {
+                    files::export_lms(ctx, crate::interop::lms::System::Moodle, form.value(0))?
+                }
+                "classroom" | "google classroom" => {
+                    files::export_lms(ctx, crate::interop::lms::System::Classroom, form.value(0))?
+                }
+                other => {
+                    return Err(Mistake::at(
+                        1,
+                        format!(
+                            "grades, canvas, moodle or classroom, not {}",
+                            crate::text::quote(other)
+                        ),
+                    ));
+                }
+            },
         }
         self.modal = Modal::None;
         if let Some(student) = select.0 {
