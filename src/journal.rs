@@ -57,8 +57,49 @@ pub enum Change {
         old: Cell,
         new: Cell,
     },
-    /// Anything else, in words: `added student Ann`, `changed the letters of "Bio"`.
+    /// A change to one student (added, deleted, who they are), in words.
+    Student {
+        student: String,
+        id: Option<String>,
+        text: String,
+    },
+    /// A course, student or assessment renamed (so that its history follows the name).
+    Renamed {
+        what: Named,
+        from: String,
+        to: String,
+        /// A student's id, if any.
+        id: Option<String>,
+    },
+    /// Anything else, in words: `changed the letters of "Bio"`, `imported grades.csv`.
     Other(String),
+}
+
+/// What a rename renamed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Named {
+    Course,
+    Student,
+    Assessment,
+}
+
+impl Named {
+    pub fn name(self) -> &'static str {
+        match self {
+            Named::Course => "course",
+            Named::Student => "student",
+            Named::Assessment => "assessment",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "course" => Some(Named::Course),
+            "student" => Some(Named::Student),
+            "assessment" => Some(Named::Assessment),
+            _ => None,
+        }
+    }
 }
 
 /// Where the journal ends: how many entries, how many bytes (header included), and the
@@ -158,6 +199,9 @@ pub struct Break {
     /// Its first byte in the journal.
     pub offset: u64,
     pub reason: String,
+    /// Entries read after the break anyway (whole and well-framed, but outside the
+    /// verified chain), by [`read_lenient`].
+    pub unverified: usize,
 }
 
 impl std::fmt::Display for Break {
@@ -166,7 +210,15 @@ impl std::fmt::Display for Break {
             f,
             "entry {} (byte {}): {}",
             self.entry, self.offset, self.reason
-        )
+        )?;
+        if self.unverified > 0 {
+            write!(
+                f,
+                " ({} after it can be read but not verified)",
+                crate::text::count(self.unverified, "entry")
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -181,6 +233,7 @@ pub fn read(bytes: &[u8], head: &Head) -> (Vec<Record>, Option<Break>) {
         entry,
         offset,
         reason,
+        unverified: 0,
     };
     if bytes.len() < HEADER_LEN as usize
         || bytes[..8] != MAGIC
@@ -218,6 +271,69 @@ pub fn read(bytes: &[u8], head: &Head) -> (Vec<Record>, Option<Break>) {
     (records, None)
 }
 
+/// [`read`], and past a break the entries that are still whole and well-framed (each
+/// record's own checksum right, the chain not checked), appended and counted in the break:
+/// one changed byte must not hide everything after it.
+pub fn read_lenient(bytes: &[u8], head: &Head) -> (Vec<Record>, Option<Break>) {
+    let (mut records, brk) = read(bytes, head);
+    let Some(mut brk) = brk else {
+        return (records, None);
+    };
+    let end = (head.bytes as usize).min(bytes.len());
+    let mut at = brk.offset as usize;
+    // Step over the broken record by its length, if it has a plausible one.
+    match bytes.get(at..at + 4) {
+        Some(len) if at >= HEADER_LEN as usize => {
+            let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+            if len > MAX_BODY {
+                return (records, Some(brk));
+            }
+            at += 4 + len + 32 + 4;
+        }
+        _ => return (records, Some(brk)),
+    }
+    while let Some(len) = bytes.get(at..at + 4).filter(|_| at < end) {
+        let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+        let stop = at + 4 + len + 32 + 4;
+        if len > MAX_BODY || stop > end {
+            break;
+        }
+        let mut crc = [0u8; 4];
+        crc.copy_from_slice(&bytes[stop - 4..stop]);
+        if crc32fast::hash(&bytes[at..stop - 4]) == u32::from_le_bytes(crc)
+            && let Ok(entry) = postcard::from_bytes::<Entry>(&bytes[at + 4..at + 4 + len])
+        {
+            let mut hash = [0u8; 32];
+            hash.copy_from_slice(&bytes[at + 4 + len..stop - 4]);
+            records.push(Record { entry, hash });
+            brk.unverified += 1;
+        }
+        at = stop;
+    }
+    (records, Some(brk))
+}
+
+/// How many whole, well-framed records (length, body, hash, checksum) `bytes` starts with.
+pub fn count_records(bytes: &[u8]) -> usize {
+    let mut at = 0;
+    let mut n = 0;
+    while let Some(len) = bytes.get(at..at + 4) {
+        let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+        let stop = at + 4 + len + 32 + 4;
+        if len > MAX_BODY || stop > bytes.len() {
+            break;
+        }
+        let mut crc = [0u8; 4];
+        crc.copy_from_slice(&bytes[stop - 4..stop]);
+        if crc32fast::hash(&bytes[at..stop - 4]) != u32::from_le_bytes(crc) {
+            break;
+        }
+        n += 1;
+        at = stop;
+    }
+    n
+}
+
 /// The records from the header to the end of `bytes`, each checked; the first problem
 /// stops it. Also where reading stopped.
 fn read_records(bytes: &[u8]) -> (Vec<Record>, Option<Break>, u64) {
@@ -230,6 +346,7 @@ fn read_records(bytes: &[u8]) -> (Vec<Record>, Option<Break>, u64) {
             entry,
             offset: at as u64,
             reason: reason.to_string(),
+            unverified: 0,
         };
         let Some(len) = bytes.get(at..at + 4) else {
             return (records, Some(broken("cut short in its length")), at as u64);
@@ -259,6 +376,10 @@ fn read_records(bytes: &[u8]) -> (Vec<Record>, Option<Break>, u64) {
                 return (records, Some(b), at as u64);
             }
         };
+        if let Err(why) = entry.check() {
+            let b = broken(&format!("it is not an entry gradebook writes: {why}"));
+            return (records, Some(b), at as u64);
+        }
         // Canonical: the body is exactly what encoding the entry gives.
         if postcard::to_allocvec(&entry).ok().as_deref() != Some(body) {
             let b = broken("it is not encoded as gradebook encodes entries");
@@ -283,20 +404,36 @@ fn read_records(bytes: &[u8]) -> (Vec<Record>, Option<Break>, u64) {
 pub fn os_user() -> String {
     static USER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     USER.get_or_init(|| {
-        for var in ["USER", "LOGNAME"] {
-            if let Some(v) = std::env::var_os(var)
-                .and_then(|v| v.into_string().ok())
-                .filter(|v| !v.trim().is_empty())
-            {
-                return crate::text::clip(v.trim(), 64);
-            }
-        }
-        user_of_uid()
+        // Who the process runs as, not what its environment claims; the environment only
+        // when the system has no name for the user id.
+        let user = user_of_uid().or_else(|| {
+            ["USER", "LOGNAME"].iter().find_map(|var| {
+                std::env::var_os(var)
+                    .and_then(|v| v.into_string().ok())
+                    .filter(|v| !v.trim().is_empty())
+            })
+        });
+        let user = user.unwrap_or_else(|| {
+            // SAFETY: geteuid has no preconditions and cannot fail.
+            format!("uid {}", unsafe { libc::geteuid() })
+        });
+        one_line(user.trim(), MAX_USER_CHARS)
     })
     .clone()
 }
 
-fn user_of_uid() -> String {
+/// Longest user name kept in an entry.
+pub const MAX_USER_CHARS: usize = 64;
+/// Longest text of an entry (a change in words).
+pub const MAX_TEXT_CHARS: usize = 500;
+
+/// Text on one line, safe for a terminal: control and invisible characters shown escaped
+/// (line breaks too), at most `max` characters.
+pub fn one_line(text: &str, max: usize) -> String {
+    crate::text::clip(&text.replace('\n', "\\n"), max)
+}
+
+fn user_of_uid() -> Option<String> {
     // SAFETY: getpwuid_r fills `pwd` and `buf`, which live across the call; the name it
     // points to is inside `buf`.
     unsafe {
@@ -310,15 +447,16 @@ fn user_of_uid() -> String {
         {
             let name = std::ffi::CStr::from_ptr(pwd.pw_name).to_string_lossy();
             if !name.is_empty() {
-                return name.into_owned();
+                return Some(name.into_owned());
             }
         }
-        format!("uid {uid}")
+        None
     }
 }
 
 /// The entries a command makes, read from the gradebook before it is applied: each grade
-/// cell it sets, old → new, and one line in `label`'s words for everything else.
+/// cell it sets (or a new student brings), old → new; each student it adds, deletes or
+/// changes, and each rename, on their own; and one line in `label`'s words for the rest.
 pub fn describe(
     book: &Gradebook,
     cmd: &Command,
@@ -326,9 +464,9 @@ pub fn describe(
     time: DateTime<Utc>,
     user: &str,
 ) -> Vec<Entry> {
-    let mut cells = Vec::new();
+    let mut found = Vec::new();
     let mut other = false;
-    collect(book, cmd, &mut cells, &mut other, &mut Added::default());
+    collect(book, cmd, &mut found, &mut other, &mut Added::default());
     let course_of = |cmd: &Command| match cmd {
         Command::InsertCourse { course, .. } => course.name.clone(),
         Command::RemoveCourse { index } => book
@@ -353,15 +491,15 @@ pub fn describe(
             .map_or_else(String::new, |c| c.name.clone()),
     };
     let mut entries = Vec::new();
-    if other || cells.is_empty() {
+    if other || found.is_empty() {
         entries.push(Entry {
             time,
             user: user.to_string(),
             course: course_of(cmd),
-            change: Change::Other(crate::text::clip(label, 500)),
+            change: Change::Other(one_line(label, MAX_TEXT_CHARS)),
         });
     }
-    entries.extend(cells.into_iter().map(|(course, change)| Entry {
+    entries.extend(found.into_iter().map(|(course, change)| Entry {
         time,
         user: user.to_string(),
         course,
@@ -381,10 +519,25 @@ struct Added<'a> {
 fn collect<'a>(
     book: &Gradebook,
     cmd: &'a Command,
-    cells: &mut Vec<(String, Change)>,
+    found: &mut Vec<(String, Change)>,
     other: &mut bool,
     added: &mut Added<'a>,
 ) {
+    let course_name = |c: usize| {
+        book.courses
+            .get(c)
+            .map_or_else(String::new, |c| c.name.clone())
+    };
+    let student_change = |c: usize, s: &crate::model::Student, text: String| {
+        (
+            course_name(c),
+            Change::Student {
+                student: s.name.clone(),
+                id: s.profile.id.clone(),
+                text: one_line(&text, MAX_TEXT_CHARS),
+            },
+        )
+    };
     match cmd {
         Command::SetCell(e) => {
             let Some(course) = book.courses.get(e.course) else {
@@ -411,7 +564,7 @@ fn collect<'a>(
             } else {
                 student.cell(e.assessment)
             };
-            cells.push((
+            found.push((
                 course.name.clone(),
                 Change::Cell {
                     student: student.name.clone(),
@@ -424,7 +577,7 @@ fn collect<'a>(
         }
         Command::Batch(cmds) => {
             for c in cmds {
-                collect(book, c, cells, other, added);
+                collect(book, c, found, other, added);
             }
         }
         Command::SelectCourse { .. } => {}
@@ -433,13 +586,131 @@ fn collect<'a>(
             index,
             students,
         } => {
-            added.students.extend(
-                students
+            let names: Vec<&str> = book
+                .courses
+                .get(*course)
+                .map(|c| c.assessments.iter().map(|a| a.name.as_str()).collect())
+                .unwrap_or_default();
+            for (k, s) in students.iter().enumerate() {
+                added.students.push((*course, index + k, s));
+                found.push(student_change(
+                    *course,
+                    s,
+                    format!("added student {}", s.name),
+                ));
+                // The grades a new student comes with (an import, an undone delete).
+                for (a, cell) in s.cells().enumerate() {
+                    if cell.is_blank() {
+                        continue;
+                    }
+                    let Some(assessment) = names.get(a).map(|n| n.to_string()).or_else(|| {
+                        added
+                            .assessments
+                            .iter()
+                            .find(|(c, i, _)| c == course && *i == a)
+                            .map(|(_, _, x)| x.name.clone())
+                    }) else {
+                        continue;
+                    };
+                    found.push((
+                        course_name(*course),
+                        Change::Cell {
+                            student: s.name.clone(),
+                            id: s.profile.id.clone(),
+                            assessment,
+                            old: Cell::default(),
+                            new: cell,
+                        },
+                    ));
+                }
+            }
+        }
+        Command::RemoveStudents {
+            course,
+            index,
+            count,
+        } => {
+            let Some(c) = book.courses.get(*course) else {
+                return;
+            };
+            for s in c.students.iter().skip(*index).take(*count) {
+                let grades = s
+                    .marks
                     .iter()
-                    .enumerate()
-                    .map(|(k, s)| (*course, index + k, s)),
-            );
+                    .filter(|m| **m != crate::model::Mark::Empty)
+                    .count();
+                let text = format!(
+                    "deleted student {} and {}",
+                    s.name,
+                    crate::text::count(grades, "grade")
+                );
+                found.push(student_change(*course, s, text));
+            }
+        }
+        Command::SetProfile {
+            course, student, ..
+        } => match book
+            .courses
+            .get(*course)
+            .and_then(|c| c.students.get(*student))
+        {
+            Some(s) => found.push(student_change(*course, s, cmd.summary(book))),
+            None => *other = true,
+        },
+        Command::RenameStudent {
+            course,
+            student,
+            name,
+        } => match book
+            .courses
+            .get(*course)
+            .and_then(|c| c.students.get(*student))
+        {
+            Some(s) => found.push((
+                course_name(*course),
+                Change::Renamed {
+                    what: Named::Student,
+                    from: s.name.clone(),
+                    to: name.clone(),
+                    id: s.profile.id.clone(),
+                },
+            )),
+            None => *other = true,
+        },
+        Command::RenameCourse { course, name } => match book.courses.get(*course) {
+            Some(c) => found.push((
+                c.name.clone(),
+                Change::Renamed {
+                    what: Named::Course,
+                    from: c.name.clone(),
+                    to: name.clone(),
+                    id: None,
+                },
+            )),
+            None => *other = true,
+        },
+        Command::EditAssessment {
+            course,
+            index,
+            assessment,
+        } => {
             *other = true;
+            if let Some(old) = book
+                .courses
+                .get(*course)
+                .and_then(|c| c.assessments.get(*index))
+                .filter(|old| old.name != assessment.name)
+            {
+                found.push((
+                    course_name(*course),
+                    Change::Renamed {
+                        what: Named::Assessment,
+                        from: old.name.clone(),
+                        to: assessment.name.clone(),
+                        id: None,
+                    },
+                ));
+            }
         }
         Command::InsertAssessment {
             course,
@@ -454,7 +725,195 @@ fn collect<'a>(
     }
 }
 
+/// Which entries of a history are wanted: a course's, a student's, an assessment's, from
+/// a time on. Names are followed through renames (an entry made under an older name of
+/// the course, student or assessment belongs); a student with an id is matched on it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    pub course: Option<String>,
+    pub student: Option<(String, Option<String>)>,
+    pub assessment: Option<String>,
+    pub since: Option<DateTime<Utc>>,
+}
+
+impl Filter {
+    /// The entries kept, oldest first.
+    pub fn select<'a>(&self, entries: &'a [Entry]) -> Vec<&'a Entry> {
+        entries
+            .iter()
+            .zip(self.mask(entries))
+            .filter_map(|(e, keep)| keep.then_some(e))
+            .collect()
+    }
+
+    /// For each entry, whether it is kept.
+    pub fn mask(&self, entries: &[Entry]) -> Vec<bool> {
+        use crate::model::name_key;
+        use std::collections::HashSet;
+        // Every name each had, following renames from the newest back.
+        let mut courses: HashSet<String> = self.course.iter().map(|c| name_key(c)).collect();
+        let mut students: HashSet<String> = self.student.iter().map(|(n, _)| name_key(n)).collect();
+        let mut assessments: HashSet<String> =
+            self.assessment.iter().map(|a| name_key(a)).collect();
+        let want_id = self.student.as_ref().and_then(|(_, id)| id.clone());
+        for e in entries.iter().rev() {
+            if let Change::Renamed { what, from, to, id } = &e.change {
+                let set = match what {
+                    Named::Course => &mut courses,
+                    Named::Student => &mut students,
+                    Named::Assessment => &mut assessments,
+                };
+                let same_student = *what == Named::Student
+                    && want_id.is_some()
+                    && id.as_deref() == want_id.as_deref();
+                if set.contains(&name_key(to)) || same_student {
+                    set.insert(name_key(from));
+                }
+            }
+        }
+        let course_ok = |e: &Entry| self.course.is_none() || courses.contains(&name_key(&e.course));
+        let student_ok = |name: &str, id: Option<&str>| match (&self.student, &want_id, id) {
+            (None, _, _) => true,
+            // Names may be shared: an id decides when both have one.
+            (Some(_), Some(want), Some(id)) => want.eq_ignore_ascii_case(id),
+            (Some(_), _, _) => students.contains(&name_key(name)),
+        };
+        entries
+            .iter()
+            .map(|e| {
+                self.since.is_none_or(|t| e.time >= t)
+                    && course_ok(e)
+                    && self.about(e, &student_ok, &assessments)
+            })
+            .collect()
+    }
+
+    /// Whether an entry is about the student and assessment wanted.
+    fn about(
+        &self,
+        e: &Entry,
+        student_ok: &dyn Fn(&str, Option<&str>) -> bool,
+        assessments: &std::collections::HashSet<String>,
+    ) -> bool {
+        use crate::model::name_key;
+        match &e.change {
+            Change::Cell {
+                student,
+                id,
+                assessment,
+                ..
+            } => {
+                student_ok(student, id.as_deref())
+                    && (self.assessment.is_none() || assessments.contains(&name_key(assessment)))
+            }
+            Change::Student { student, id, .. } => {
+                self.assessment.is_none() && student_ok(student, id.as_deref())
+            }
+            Change::Renamed { what, from, to, id } => match what {
+                Named::Student => {
+                    self.assessment.is_none()
+                        && (student_ok(to, id.as_deref()) || student_ok(from, id.as_deref()))
+                }
+                Named::Assessment => {
+                    self.student.is_none()
+                        && (self.assessment.is_none() || assessments.contains(&name_key(to)))
+                }
+                Named::Course => self.student.is_none() && self.assessment.is_none(),
+            },
+            Change::Other(_) => self.student.is_none() && self.assessment.is_none(),
+        }
+    }
+}
+
 impl Entry {
+    /// Whether the entry is one gradebook writes: short single-line texts without control
+    /// or invisible characters, names that are names, cells that are cells, a time within
+    /// years 1970 to 9999. Entries read from a file (an import) are checked with it.
+    pub fn check(&self) -> Result<(), String> {
+        use crate::model::{check_comment, check_stored_name};
+        let text = |what: &str, t: &str, max: usize| -> Result<(), String> {
+            let bad = t.is_empty()
+                || t.chars().count() > max
+                || t.chars()
+                    .any(|c| c.is_control() || crate::model::is_hidden(c));
+            if bad {
+                Err(format!(
+                    "its {what} is not 1 to {max} characters of plain text: {}",
+                    quote(t)
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        let year = self
+            .time
+            .format("%Y")
+            .to_string()
+            .parse::<i32>()
+            .unwrap_or(0);
+        if !(1970..=9999).contains(&year) {
+            return Err(format!(
+                "its time {} is not one gradebook writes",
+                self.time
+            ));
+        }
+        text("user", &self.user, MAX_USER_CHARS)?;
+        if !self.course.is_empty() {
+            check_stored_name("course", &self.course).map_err(|e| e.to_string())?;
+        }
+        let id = |id: &Option<String>| match id {
+            Some(i) => text("id", i, crate::model::MAX_ID_CHARS),
+            None => Ok(()),
+        };
+        match &self.change {
+            Change::Cell {
+                student,
+                id: sid,
+                assessment,
+                old,
+                new,
+            } => {
+                check_stored_name("student", student).map_err(|e| e.to_string())?;
+                id(sid)?;
+                check_stored_name("assessment", assessment).map_err(|e| e.to_string())?;
+                for cell in [old, new] {
+                    if let crate::model::Mark::Points(p) = cell.mark
+                        && !(p.is_finite() && p >= 0.0)
+                    {
+                        return Err(format!("it holds {p} points"));
+                    }
+                    if cell.late_days > crate::model::MAX_LATE_DAYS {
+                        return Err("it holds too many days late".into());
+                    }
+                    if let Some(c) = &cell.comment {
+                        check_comment(c).map_err(|e| e.to_string())?;
+                    }
+                }
+            }
+            Change::Student {
+                student,
+                id: sid,
+                text: t,
+            } => {
+                check_stored_name("student", student).map_err(|e| e.to_string())?;
+                id(sid)?;
+                text("text", t, MAX_TEXT_CHARS)?;
+            }
+            Change::Renamed {
+                from, to, id: sid, ..
+            } => {
+                check_stored_name("name", from).map_err(|e| e.to_string())?;
+                check_stored_name("name", to).map_err(|e| e.to_string())?;
+                id(sid)?;
+            }
+            Change::Other(t) => text("text", t, MAX_TEXT_CHARS)?,
+        }
+        match postcard::to_allocvec(self) {
+            Ok(body) if body.len() <= MAX_BODY => Ok(()),
+            _ => Err(format!("it is larger than {MAX_BODY} bytes")),
+        }
+    }
+
     /// The student's name, id and assessment of a cell entry.
     pub fn cell(&self) -> Option<(&str, Option<&str>, &str)> {
         match &self.change {
@@ -464,7 +923,7 @@ impl Entry {
                 assessment,
                 ..
             } => Some((student, id.as_deref(), assessment)),
-            Change::Other(_) => None,
+            _ => None,
         }
     }
 
@@ -477,12 +936,26 @@ impl Entry {
                 old,
                 new,
                 ..
-            } => format!(
-                "{student} · {assessment}: {} → {}",
-                cell_words(old),
-                cell_words(new)
-            ),
-            Change::Other(text) => text.clone(),
+            } => {
+                let mut words = format!(
+                    "{student} · {assessment}: {} → {}",
+                    cell_words(old),
+                    cell_words(new)
+                );
+                if new.comment.is_some() && new.comment != old.comment {
+                    let comment = new
+                        .comment
+                        .as_deref()
+                        .unwrap_or_default()
+                        .replace('\n', " ");
+                    words.push_str(&format!(" “{}”", crate::text::clip(&comment, 80)));
+                }
+                words
+            }
+            Change::Student { text, .. } | Change::Other(text) => text.clone(),
+            Change::Renamed { what, from, to, .. } => {
+                format!("renamed {} {} to {}", what.name(), quote(from), quote(to))
+            }
         }
     }
 
@@ -494,12 +967,13 @@ impl Entry {
         } else {
             format!("  {}", quote(&self.course))
         };
-        format!(
+        let line = format!(
             "{}  {}{course}  {}",
             self.time.format("%Y-%m-%d %H:%M:%SZ"),
             self.user,
             self.words()
-        )
+        );
+        crate::text::clean(&line.replace('\n', " ")).into_owned()
     }
 
     /// Whether this entry is about the mark of a cell (its value changed).

@@ -12,6 +12,10 @@ fn main() -> ExitCode {
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // A reader that stopped reading (`| head`) is not a failure.
+        Err(gradebook::error::Error::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             // Not eprintln!: with the terminal gone, a failed write must not panic.
             let message = gradebook::text::clean(&e.to_string()).into_owned();

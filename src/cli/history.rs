@@ -8,7 +8,7 @@ use super::{emit, write};
 use crate::error::Error;
 use crate::interop::json::entry_json;
 use crate::journal::{Entry, Record};
-use crate::model::{Gradebook, same_name};
+use crate::model::Gradebook;
 use crate::store;
 use crate::text::{count, quote};
 
@@ -44,8 +44,8 @@ pub fn verify(path: &Path, out: &mut dyn std::io::Write) -> Result<String, Error
     )?;
     if let Some(b) = brk {
         return Err(Error::Refused(format!(
-            "the history is broken at {b} ({} before it check out)",
-            count(records.len(), "entry")
+            "the history is broken at {b}; {} before it check out",
+            count(records.len() - b.unverified, "entry")
         )));
     }
     let head = saved.history;
@@ -67,8 +67,9 @@ pub fn verify(path: &Path, out: &mut dyn std::io::Write) -> Result<String, Error
     let tail = store::journal::uncommitted(&store::journal::journal_path(&resolved), &head);
     if tail > 0 {
         said.push_str(&format!(
-            "{tail} bytes after the last entry are from a save that never finished: not \
-             history (the next save removes them)\n"
+            "{tail} bytes after the last entry are not history: a save that never finished, \
+             or a data file older than its journal (the next writer keeps whole entries \
+             among them aside, then cuts them)\n"
         ));
     }
     Ok(said)
@@ -98,32 +99,6 @@ fn parse_since(text: &str) -> Result<DateTime<Utc>, Error> {
         })
 }
 
-impl LogFilter<'_> {
-    fn keeps(&self, entry: &Entry, since: Option<DateTime<Utc>>) -> bool {
-        if since.is_some_and(|t| entry.time < t) {
-            return false;
-        }
-        if let Some(c) = self.course
-            && !same_name(&entry.course, c)
-        {
-            return false;
-        }
-        match entry.cell() {
-            Some((student, id, assessment)) => {
-                self.student
-                    .is_none_or(|s| same_name(student, s) || id == Some(s.trim()))
-                    && self.assessment.is_none_or(|a| same_name(assessment, a))
-            }
-            // A change in words is about a student or an assessment when it names them.
-            None => {
-                let words = crate::model::search_key(&entry.words());
-                let names = |q: &str| words.contains(&crate::model::search_key(q));
-                self.student.is_none_or(names) && self.assessment.is_none_or(names)
-            }
-        }
-    }
-}
-
 /// Prints the history, oldest first, filtered; as lines or as one JSON array.
 pub fn log(
     path: &Path,
@@ -132,10 +107,46 @@ pub fn log(
     out: &mut dyn std::io::Write,
 ) -> Result<String, Error> {
     let since = filter.since.map(parse_since).transpose()?;
-    let (_, records, brk) = store::load_history(path)?;
+    for (what, value) in [
+        ("--student", filter.student),
+        ("--assessment", filter.assessment),
+        ("--course", filter.course),
+    ] {
+        if value.is_some_and(|v| v.trim().is_empty()) {
+            return Err(Error::Refused(format!("{what} needs a name")));
+        }
+    }
+    let (saved, records, brk) = store::load_history(path)?;
+    // A student named now is followed by id, through renames; a shared name is refused.
+    let book = &saved.book;
+    let course = match filter.course {
+        Some(name) => book.find_course(name),
+        None => book.current_course(),
+    };
+    let student = match filter.student {
+        Some(query) => match course.map(|c| book.courses[c].lookup_student(query)) {
+            Some(Err(e)) => return Err(e.into()),
+            Some(Ok(Some(s))) => {
+                let s = &book.courses[course.unwrap_or(0)].students[s];
+                Some((s.name.clone(), s.profile.id.clone()))
+            }
+            _ => Some((query.trim().to_string(), None)),
+        },
+        None => None,
+    };
+    let selector = crate::journal::Filter {
+        course: filter
+            .course
+            .map(|c| course.map_or_else(|| c.trim().to_string(), |i| book.courses[i].name.clone())),
+        student,
+        assessment: filter.assessment.map(|a| a.trim().to_string()),
+        since,
+    };
+    let entries: Vec<Entry> = records.iter().map(|r| r.entry.clone()).collect();
     let shown: Vec<&Record> = records
         .iter()
-        .filter(|r| filter.keeps(&r.entry, since))
+        .zip(selector.mask(&entries))
+        .filter_map(|(r, keep)| keep.then_some(r))
         .collect();
     if json {
         let entries: Vec<_> = shown.iter().map(|r| entry_json(r)).collect();
@@ -160,7 +171,7 @@ pub fn log(
     }
     if let Some(b) = brk {
         return Err(Error::Refused(format!(
-            "the history is broken at {b}: the entries after it are not shown"
+            "the history is broken at {b}: run gradebook verify"
         )));
     }
     Ok(String::new())

@@ -514,6 +514,9 @@ fn write(
         editor.restart_history(why.clone(), Utc::now());
         message = format!("Note: {why}\n");
     }
+    if let Some(kept) = opened.history_kept {
+        message.push_str(&format!("Note: {kept}\n"));
+    }
     message.push_str(&change(&mut editor)?);
     store.save_editor(&mut editor)?;
     Ok(message)

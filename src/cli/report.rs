@@ -373,13 +373,32 @@ pub fn pages(
             let pages: Vec<StudentPage> = (0..c.students.len())
                 .map(|s| StudentPage::of(c, s, &history, now))
                 .collect();
-            let mut files = Vec::new();
-            for (i, p) in pages.iter().enumerate() {
-                let name = html::file_name(i, &p.name).replace(".html", &format!(".{extension}"));
-                let file = dir.join(&name);
+            let files: Vec<String> = (0..pages.len())
+                .map(|i| {
+                    html::file_name(i, &pages[i].name).replace(".html", &format!(".{extension}"))
+                })
+                .collect();
+            // Every file is checked before any is written: none over the data file, its
+            // lock or history, none through a symbolic link.
+            let all_names: Vec<String> = files
+                .iter()
+                .cloned()
+                .chain([format!("index.{extension}"), format!("all.{extension}")])
+                .collect();
+            for name in &all_names {
+                let file = dir.join(name);
                 crate::store::check_output(path, &file)?;
-                crate::interop::files::write_output(&file, render(p))?;
-                files.push(name);
+                if std::fs::symlink_metadata(&file).is_ok_and(|m| !m.is_file()) {
+                    return Err(Error::Refused(format!(
+                        "{} is a symbolic link or not a file: nothing was written",
+                        file.display()
+                    )));
+                }
+            }
+            // Pages an earlier run wrote for students no longer there go.
+            remove_old_pages(dir, extension, &all_names);
+            for (p, name) in pages.iter().zip(&files) {
+                crate::interop::files::write_output(&dir.join(name), render(p))?;
             }
             let (index, all) = match format {
                 PageFormat::Html => (
@@ -422,4 +441,26 @@ pub fn pages(
         }
     }
     Ok(said)
+}
+
+/// Removes the pages (`NNN-name.<extension>`) a run left in `dir` that `keep` does not
+/// name: the students they were about may have left the course.
+fn remove_old_pages(dir: &std::path::Path, extension: &str, keep: &[String]) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = name.len() > 4
+            && name.as_bytes()[..3].iter().all(u8::is_ascii_digit)
+            && (name.as_bytes()[3] == b'-' || name.as_bytes()[3] == b'.')
+            && name.ends_with(&format!(".{extension}"))
+            && name[..name.len() - extension.len() - 1]
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if ours && is_file && !keep.contains(&name) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }

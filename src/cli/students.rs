@@ -140,11 +140,18 @@ pub fn student_command(
             }
             let new = profile.apply(old.profile.clone());
             if new != old.profile {
-                cmds.push(Command::SetProfile {
+                // An id first when there is one, so that a name shared with students who
+                // have ids can be taken; else the name first, before an id goes.
+                let set = Command::SetProfile {
                     course: c,
                     student: s,
-                    profile: new,
-                });
+                    profile: new.clone(),
+                };
+                if new.id.is_some() {
+                    cmds.insert(0, set);
+                } else {
+                    cmds.push(set);
+                }
             }
             let changed = !cmds.is_empty();
             ed.execute(ed.book().in_course(c, Command::Batch(cmds)), Utc::now())?;

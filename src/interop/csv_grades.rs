@@ -357,26 +357,41 @@ fn read_row(
         }
     };
     // The student this row is: by id when it has one, else by name.
-    let existing = match &profile.id {
-        Some(id) => index.by_id(id),
-        None => match index.lookup(&name) {
-            Ok(found) => found,
-            Err(e) => {
-                problems.add(line, Some(1), e.to_string());
-                return None;
-            }
-        },
+    // By id; a student of that name who has no id yet is the one the id is for.
+    let by_name = || match index.lookup(&name) {
+        Ok(found) => Ok(found),
+        Err(e) => Err(e.to_string()),
     };
-    let key = match &profile.id {
-        Some(id) => format!("id {id}"),
-        None => name_key(&name),
+    let existing = match &profile.id {
+        Some(id) => match index.by_id(id) {
+            Some(i) => Ok(Some(i)),
+            // A new id with a name several students share is a new student.
+            None => Ok(by_name()
+                .ok()
+                .flatten()
+                .filter(|&i| course.students[i].profile.id.is_none())),
+        },
+        None => by_name(),
+    };
+    let existing = match existing {
+        Ok(found) => found,
+        Err(e) => {
+            problems.add(line, Some(1), e);
+            return None;
+        }
+    };
+    let (key, said) = match &profile.id {
+        Some(id) => (
+            format!("id {}", id.to_ascii_lowercase()),
+            format!("the id {} appears twice", quote(id)),
+        ),
+        None => (
+            name_key(&name),
+            format!("student {} appears twice", quote(&name)),
+        ),
     };
     if !seen.insert(key) {
-        problems.add(
-            line,
-            Some(1),
-            format!("student {} appears twice", quote(&name)),
-        );
+        problems.add(line, Some(1), said);
         return None;
     }
     ok.then_some(RowData {

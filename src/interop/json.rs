@@ -62,6 +62,13 @@ pub struct EntryJson {
     new: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     change: Option<String>,
+    /// A rename: `course`, `student` or `assessment`, from a name to another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    renamed: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    to: Option<String>,
     hash: String,
 }
 
@@ -93,6 +100,9 @@ pub fn entry_json(record: &Record) -> EntryJson {
         old: None,
         new: None,
         change: None,
+        renamed: None,
+        from: None,
+        to: None,
         hash: journal::hex(&record.hash),
     };
     match &e.change {
@@ -109,6 +119,17 @@ pub fn entry_json(record: &Record) -> EntryJson {
             out.old = Some(full_cell(old));
             out.new = Some(full_cell(new));
         }
+        Change::Student { student, id, text } => {
+            out.student = Some(student.clone());
+            out.id = id.clone();
+            out.change = Some(text.clone());
+        }
+        Change::Renamed { what, from, to, id } => {
+            out.renamed = Some(what.name().to_string());
+            out.from = Some(from.clone());
+            out.to = Some(to.clone());
+            out.id = id.clone();
+        }
         Change::Other(text) => out.change = Some(text.clone()),
     }
     out
@@ -116,19 +137,47 @@ pub fn entry_json(record: &Record) -> EntryJson {
 
 /// The entry a JSON history entry describes, checked.
 fn entry_of(ej: &EntryJson) -> Result<Entry, String> {
-    let change = match (&ej.change, &ej.student, &ej.assessment, &ej.old, &ej.new) {
-        (Some(text), None, None, None, None) => Change::Other(text.clone()),
-        (None, Some(student), Some(assessment), Some(old), Some(new)) => Change::Cell {
+    let renamed = (&ej.renamed, &ej.from, &ej.to);
+    let change = match (
+        &ej.change,
+        &ej.student,
+        &ej.assessment,
+        &ej.old,
+        &ej.new,
+        renamed,
+    ) {
+        (Some(text), None, None, None, None, (None, None, None)) if ej.id.is_none() => {
+            Change::Other(text.clone())
+        }
+        (Some(text), Some(student), None, None, None, (None, None, None)) => Change::Student {
             student: student.clone(),
             id: ej.id.clone(),
-            assessment: assessment.clone(),
-            old: read_cell(old)?,
-            new: read_cell(new)?,
+            text: text.clone(),
+        },
+        (None, Some(student), Some(assessment), Some(old), Some(new), (None, None, None)) => {
+            Change::Cell {
+                student: student.clone(),
+                id: ej.id.clone(),
+                assessment: assessment.clone(),
+                old: read_cell(old)?,
+                new: read_cell(new)?,
+            }
+        }
+        (None, None, None, None, None, (Some(what), Some(from), Some(to))) => Change::Renamed {
+            what: journal::Named::parse(what).ok_or_else(|| {
+                format!(
+                    "\"renamed\" is course, student or assessment, not {}",
+                    quote(what)
+                )
+            })?,
+            from: from.clone(),
+            to: to.clone(),
+            id: ej.id.clone(),
         },
         _ => {
             return Err(
-                "an entry is either a change in words or a cell with student, assessment, \
-                 old and new"
+                "an entry is a change in words (with a student or not), a cell with student, \
+                 assessment, old and new, or a rename with renamed, from and to"
                     .into(),
             );
         }
@@ -150,6 +199,7 @@ fn read_history(history: &HistoryJson) -> Result<Vec<Entry>, ImportError> {
         let wrong =
             |m: String| ImportError::one(None, None, format!("history entry {}: {m}", i + 1));
         let entry = entry_of(ej).map_err(wrong)?;
+        entry.check().map_err(wrong)?;
         let body = postcard::to_allocvec(&entry).map_err(|e| wrong(e.to_string()))?;
         let hash = journal::chain(&prev, &body);
         if journal::from_hex(&ej.hash) != Some(hash) {

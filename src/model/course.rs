@@ -666,6 +666,11 @@ pub fn check_cell(mut cell: Cell, assessment: &Assessment) -> Result<Cell, Model
     if cell.comment.as_deref().is_some_and(|c| c.trim().is_empty()) {
         cell.comment = None;
     }
+    if let Some(c) = cell.comment.as_mut()
+        && c.contains("\r\n")
+    {
+        *c = c.replace("\r\n", "\n");
+    }
     check_cell_note(&cell)?;
     Ok(cell)
 }

@@ -173,7 +173,7 @@ impl Editor {
                 time: now,
                 user: self.user.clone(),
                 course: String::new(),
-                change: journal::Change::Other(why),
+                change: journal::Change::Other(journal::one_line(&why, journal::MAX_TEXT_CHARS)),
             },
         );
     }
@@ -336,7 +336,7 @@ fn replay(
                 time: now,
                 user: user.to_string(),
                 course,
-                change: journal::Change::Other(crate::text::clip(&label, 500)),
+                change: journal::Change::Other(journal::one_line(&label, journal::MAX_TEXT_CHARS)),
             },
         );
     }

@@ -103,6 +103,11 @@ impl Profile {
     }
 }
 
+/// Whether two ids are the same id: ASCII case ignored (`s-1001` is `S-1001`).
+pub fn same_id(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
+}
+
 /// A field with no control, invisible or direction-changing character, trimmed; `None`
 /// when empty.
 fn clean_field(
@@ -112,6 +117,12 @@ fn clean_field(
     newlines: bool,
 ) -> Result<Option<String>, ModelError> {
     let Some(text) = text else { return Ok(None) };
+    // Windows line ends are line ends.
+    let text = if newlines {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    };
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Ok(None);
@@ -190,12 +201,12 @@ pub fn check_profile(p: Profile) -> Result<Profile, ModelError> {
 pub fn check_roster<'a>(
     students: impl ExactSizeIterator<Item = (&'a str, Option<&'a str>)>,
 ) -> Result<(), ModelError> {
-    let mut ids: HashMap<&str, ()> = HashMap::with_capacity(students.len());
+    let mut ids: HashMap<String, ()> = HashMap::with_capacity(students.len());
     // Name hash → the students of that name seen so far (name, whether it has an id).
     let mut names: HashMap<u64, Vec<(&str, bool)>> = HashMap::with_capacity(students.len());
     for (name, id) in students {
         if let Some(id) = id
-            && ids.insert(id, ()).is_some()
+            && ids.insert(id.to_ascii_lowercase(), ()).is_some()
         {
             return Err(ModelError::invalid(format!(
                 "another student has the id {}",
@@ -220,7 +231,7 @@ pub fn check_roster<'a>(
 /// A course's students by id and by name, for finding many at once (an import).
 pub struct StudentIndex<'a> {
     course: &'a Course,
-    by_id: HashMap<&'a str, usize>,
+    by_id: HashMap<String, usize>,
     by_name: HashMap<u64, Vec<usize>>,
 }
 
@@ -230,7 +241,7 @@ impl<'a> StudentIndex<'a> {
         let mut by_name: HashMap<u64, Vec<usize>> = HashMap::with_capacity(course.students.len());
         for (i, s) in course.students.iter().enumerate() {
             if let Some(id) = &s.profile.id {
-                by_id.insert(id.as_str(), i);
+                by_id.insert(id.to_ascii_lowercase(), i);
             }
             by_name.entry(name_hash(&s.name)).or_default().push(i);
         }
@@ -241,17 +252,17 @@ impl<'a> StudentIndex<'a> {
         }
     }
 
-    /// The student with this id.
+    /// The student with this id (ASCII case ignored).
     pub fn by_id(&self, id: &str) -> Option<usize> {
-        self.by_id.get(id.trim()).copied()
+        self.by_id
+            .get(id.trim().to_ascii_lowercase().as_str())
+            .copied()
     }
 
-    /// As [`Course::lookup_student`]: by id, else by name, an error when shared.
+    /// As [`Course::lookup_student`]: by id, else by name, an error when shared (an id
+    /// that is another student's name included).
     pub fn lookup(&self, query: &str) -> Result<Option<usize>, ModelError> {
-        if let Some(i) = self.by_id(query) {
-            return Ok(Some(i));
-        }
-        let matches: Vec<usize> = self
+        let mut matches: Vec<usize> = self
             .by_name
             .get(&name_hash(query))
             .into_iter()
@@ -259,6 +270,12 @@ impl<'a> StudentIndex<'a> {
             .copied()
             .filter(|&i| same_name(&self.course.students[i].name, query))
             .collect();
+        if let Some(i) = self.by_id(query) {
+            if matches.iter().all(|&m| m == i) {
+                return Ok(Some(i));
+            }
+            matches.insert(0, i);
+        }
         self.course.one_of(query, &matches)
     }
 }
@@ -286,16 +303,20 @@ impl Course {
     /// is shared.
     pub fn lookup_student(&self, query: &str) -> Result<Option<usize>, ModelError> {
         let query = query.trim();
-        if let Some(i) = self
+        let by_id = self
             .students
             .iter()
-            .position(|s| s.profile.id.as_deref() == Some(query))
-        {
-            return Ok(Some(i));
-        }
-        let matches: Vec<usize> = (0..self.students.len())
+            .position(|s| s.profile.id.as_deref().is_some_and(|id| same_id(id, query)));
+        let mut matches: Vec<usize> = (0..self.students.len())
             .filter(|&i| same_name(&self.students[i].name, query))
             .collect();
+        // An id that is also another student's name names neither for sure.
+        if let Some(i) = by_id {
+            if matches.iter().all(|&m| m == i) {
+                return Ok(Some(i));
+            }
+            matches.insert(0, i);
+        }
         self.one_of(query, &matches)
     }
 

@@ -20,7 +20,7 @@ pub use course::check_cell;
 pub use history::{Editor, Outcome, Saved, SavedRef, Step, UNDO_LIMIT};
 pub use identity::{
     LmsIds, MAX_EMAIL_CHARS, MAX_ID_CHARS, MAX_NOTE_CHARS, Profile, Status, StudentIndex,
-    check_profile, check_roster,
+    check_profile, check_roster, same_id,
 };
 pub use letters::{LetterGrade, LetterScheme, round2};
 pub use ops::{Preview, Standings, cell_words};

@@ -51,8 +51,12 @@ fn student(p: &StudentPage) -> Markup {
             dl.summary {
                 dt { "Final" } dd { (p.standing()) }
                 dt { "With every empty cell a zero" } dd { (two_decimals(p.final_with_zeros)) }
-                dt { "Needed on the " (crate::text::count(p.empty_cells, "empty cell")) " left" }
-                dd { (p.needed_words()) }
+                @if p.empty_cells == 0 {
+                    dt { "Left to grade" } dd { "nothing" }
+                } @else {
+                    dt { "Needed on the " (crate::text::count(p.empty_cells, "empty cell")) " left" }
+                    dd { (p.needed_words()) }
+                }
             }
             @for cat in &p.categories {
                 h2 { (cat.name) " (" (cat.rule) "): " (two_decimals(cat.percent)) }

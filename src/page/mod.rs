@@ -150,19 +150,13 @@ impl StudentPage {
             })
             .collect();
         let id = student.profile.id.clone();
-        let mine = |e: &&Entry| {
-            crate::model::same_name(&e.course, &course.name)
-                && match e.cell() {
-                    Some((name, entry_id, _)) => match (&id, entry_id) {
-                        (Some(want), Some(got)) => want == got,
-                        _ => crate::model::same_name(name, &student.name),
-                    },
-                    None => crate::model::search_key(&e.words())
-                        .contains(&crate::model::search_key(&student.name)),
-                }
+        let mine = crate::journal::Filter {
+            course: Some(course.name.clone()),
+            student: Some((student.name.clone(), id.clone())),
+            ..Default::default()
         };
         let ranked = report.ranks.iter().filter(|r| r.is_some()).count();
-        let history = history.iter().filter(mine).cloned().collect();
+        let history = mine.select(history).into_iter().cloned().collect();
         Self {
             course: course.name.clone(),
             name: student.name.clone(),
@@ -228,6 +222,19 @@ impl StudentPage {
         s
     }
 
+    /// `Needed on the 3 empty cells left: A 92.5%, ...`, or that nothing is left.
+    pub fn needed_line(&self) -> String {
+        if self.empty_cells == 0 {
+            "Nothing left to grade".into()
+        } else {
+            format!(
+                "Needed on the {} left: {}",
+                crate::text::count(self.empty_cells, "empty cell"),
+                self.needed_words()
+            )
+        }
+    }
+
     /// `A 92.5%, B 80.1%, ...` or why there is none.
     pub fn needed_words(&self) -> String {
         if self.empty_cells == 0 {
@@ -274,11 +281,7 @@ impl StudentPage {
             "With every empty cell a zero: {}\n",
             two_decimals(self.final_with_zeros)
         ));
-        out.push_str(&format!(
-            "Needed on the {} left: {}\n",
-            crate::text::count(self.empty_cells, "empty cell"),
-            self.needed_words()
-        ));
+        out.push_str(&format!("{}\n", self.needed_line()));
         for cat in &self.categories {
             out.push_str(&format!(
                 "\n{} ({}): {}\n",
@@ -354,11 +357,10 @@ impl StudentPage {
             out.push_str(&format!("> {}\n\n", esc(n).replace('\n', "\n> ")));
         }
         out.push_str(&format!(
-            "- **Final:** {}\n- **With every empty cell a zero:** {}\n- **Needed on the {} left:** {}\n",
+            "- **Final:** {}\n- **With every empty cell a zero:** {}\n- {}\n",
             esc(&self.standing()),
             two_decimals(self.final_with_zeros),
-            crate::text::count(self.empty_cells, "empty cell"),
-            esc(&self.needed_words())
+            esc(&self.needed_line())
         ));
         for cat in &self.categories {
             out.push_str(&format!(
@@ -401,7 +403,7 @@ fn markdown_escape(text: &str) -> String {
     let clean = crate::text::clean(text);
     let mut out = String::with_capacity(clean.len());
     for c in clean.chars() {
-        if "\\`*_[]|<>~".contains(c) {
+        if "\\`*_[]|<>~#".contains(c) {
             out.push('\\');
         }
         out.push(c);

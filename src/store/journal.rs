@@ -45,9 +45,25 @@ fn open_for_append(path: &Path, data_file: &Path) -> io::Result<File> {
         return Err(io::Error::other("the journal path is not a regular file"));
     }
     if meta.nlink() > 1 {
-        return Err(io::Error::other(
-            "the journal has other names (hard links): refusing to write to it",
-        ));
+        // Another name (a backup made with hard links) must not grow with this one: the
+        // journal becomes a copy of its own, then it is appended to.
+        drop(file);
+        let copy = free_name(path, "copy");
+        let mut out = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .open(&copy)?;
+        let mut from = File::open(path)?;
+        io::copy(&mut from, &mut out)?;
+        out.sync_all()?;
+        fs::rename(&copy, path)?;
+        return open_for_append(path, data_file);
+    }
+    // Private whatever it was found as.
+    if meta.mode() & 0o077 != 0 {
+        file.set_permissions(fs::Permissions::from_mode(meta.mode() & 0o600))?;
     }
     if meta.len() == 0 {
         // New: the data file's owner and mode, or 0600.
@@ -132,17 +148,83 @@ pub fn state(path: &Path, head: &Head) -> State {
     State::Fine
 }
 
-/// Renames a damaged journal to `<name>.damaged-<time>`, kept for the teacher.
+/// A name beside `path` that is free: `<name>.<tag>-<time>`, then `-2`, `-3`...
+fn free_name(path: &Path, tag: &str) -> PathBuf {
+    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+    let base = format!("{}.{tag}-{stamp}", path.display());
+    (1..)
+        .map(|n| {
+            if n == 1 {
+                PathBuf::from(&base)
+            } else {
+                PathBuf::from(format!("{base}-{n}"))
+            }
+        })
+        .find(|p| fs::symlink_metadata(p).is_err())
+        .unwrap_or_else(|| PathBuf::from(base))
+}
+
+/// Renames a damaged journal to `<name>.damaged-<time>`, kept for the teacher; never over
+/// another file (a link, then the old name removed).
 pub fn move_aside(path: &Path) -> io::Result<Option<PathBuf>> {
     if fs::symlink_metadata(path).is_err() {
         return Ok(None);
     }
-    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
-    let mut name = path.as_os_str().to_owned();
-    name.push(format!(".damaged-{stamp}"));
-    let aside = PathBuf::from(name);
-    fs::rename(path, &aside)?;
-    Ok(Some(aside))
+    loop {
+        let aside = free_name(path, "damaged");
+        match fs::hard_link(path, &aside) {
+            Ok(()) => {
+                fs::remove_file(path)?;
+                return Ok(Some(aside));
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            // A symlink or a directory cannot be hard-linked: renamed, as free as can be.
+            Err(_) => {
+                fs::rename(path, &aside)?;
+                return Ok(Some(aside));
+            }
+        }
+    }
+}
+
+/// Whole entries past the head of a journal (a data file older than its journal: a
+/// restored copy, a deleted data file; or a save that never finished) are copied to
+/// `<name>.after-<time>` before anything cuts them; how many and where. A cut-off piece
+/// of an entry is not kept.
+pub fn keep_tail(path: &Path, head: &Head) -> io::Result<Option<(usize, PathBuf)>> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(m) if m.is_file() => m,
+        _ => return Ok(None),
+    };
+    let start = if head.bytes == 0 { 0 } else { head.bytes };
+    if meta.len() <= start {
+        return Ok(None);
+    }
+    let mut bytes = Vec::new();
+    File::open(path)?.read_to_end(&mut bytes)?;
+    let tail = &bytes[start as usize..];
+    // Whole records: a header first when the data file knows of no journal.
+    let records = if head.bytes == 0 {
+        if tail.len() < journal::HEADER_LEN as usize || tail[..8] != journal::MAGIC {
+            return Ok(None);
+        }
+        journal::count_records(&tail[journal::HEADER_LEN as usize..])
+    } else {
+        journal::count_records(tail)
+    };
+    if records == 0 {
+        return Ok(None);
+    }
+    let kept = free_name(path, "after");
+    let mut out = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(&kept)?;
+    out.write_all(tail)?;
+    out.sync_all()?;
+    Ok(Some((records, kept)))
 }
 
 /// Reads the history of a data file whose head is `head`: the entries, and the first
@@ -153,12 +235,17 @@ pub fn read(path: &Path, head: &Head) -> io::Result<(Vec<Record>, Option<Break>)
     }
     let file = match OpenOptions::new()
         .read(true)
-        .custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC | libc::O_NOFOLLOW)
         .open(path)
     {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             return Ok(journal::read(&[], head));
+        }
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+            return Err(io::Error::other(
+                "the journal is a symbolic link: it is not followed",
+            ));
         }
         Err(e) => return Err(e),
     };
@@ -171,7 +258,7 @@ pub fn read(path: &Path, head: &Head) -> io::Result<(Vec<Record>, Option<Break>)
     }
     let mut bytes = Vec::with_capacity(meta.len().min(head.bytes) as usize);
     file.take(head.bytes).read_to_end(&mut bytes)?;
-    Ok(journal::read(&bytes, head))
+    Ok(journal::read_lenient(&bytes, head))
 }
 
 /// How many bytes past the head the journal holds: a save that never committed.

@@ -211,6 +211,8 @@ pub struct Store {
 pub struct Opened {
     pub saved: Saved,
     pub history_lost: Option<String>,
+    /// Whole entries found past the history's end were kept aside: where, in words.
+    pub history_kept: Option<String>,
 }
 
 impl Store {
@@ -280,9 +282,24 @@ impl Store {
                 }
             };
             committed = saved.history.bytes;
+            // Entries past the head are cut by the next save: whole ones are kept first.
+            let history_kept = match journal::keep_tail(&journal_file, &saved.history) {
+                Ok(Some((n, kept))) => Some(format!(
+                    "{} after the end of this file's history (a save that never finished, \
+                     or a data file older than its history) kept as {}",
+                    crate::text::count(n, "entry"),
+                    kept.display()
+                )),
+                Ok(None) => None,
+                Err(e) => Some(format!(
+                    "entries after the end of this file's history could not be kept aside \
+                     ({e}); they will be cut"
+                )),
+            };
             Opened {
                 saved,
                 history_lost,
+                history_kept,
             }
         });
         let store = Self {

@@ -112,6 +112,9 @@ impl App {
         let file = store.path().to_path_buf();
         let mut app = Self::with_session(opened.saved, Session::new(Some(store), clock), clock);
         app.data.set_history_file(file);
+        if let Some(kept) = opened.history_kept {
+            app.say(Tone::Warning, capitalise(&kept));
+        }
         if let Some(why) = opened.history_lost {
             let now = clock.now();
             app.data.editor_mut().restart_history(why.clone(), now);

@@ -428,3 +428,272 @@ fn the_tui_opens_a_page_per_student_and_the_history() {
     let screen = screen_text(&mut app, 140, 40);
     assert!(screen.contains("Charlie · Grade: 91 → EX"), "{screen}");
 }
+
+/// What a review found: history is never cut without a copy, one byte does not hide the
+/// rest, names are followed through renames, entries from files are checked.
+#[test]
+fn history_is_never_lost_to_a_replaced_or_deleted_data_file() {
+    let b = with_history();
+    let journal = journal_of(&b);
+    let dir = b.file.parent().unwrap().to_path_buf();
+    let kept = |tag: &str| {
+        std::fs::read_dir(&dir)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .contains(tag)
+            })
+            .count()
+    };
+    // A backup of the data file restored: the entries after it are kept aside.
+    let backup = std::fs::read(&b.file).unwrap();
+    b.ok(&["grade", "Alice", "50"]);
+    b.ok(&["grade", "Bob", "50"]);
+    std::fs::write(&b.file, &backup).unwrap();
+    let said = b.ok(&["grade", "Charlie", "60"]);
+    assert!(
+        said.contains("Note: 2 entries after the end of this file's history"),
+        "{said}"
+    );
+    assert_eq!(kept(".journal.after-"), 1);
+    assert!(verify(&b).0);
+    // The data file deleted: the whole journal is kept aside, a new history begins.
+    std::fs::remove_file(&b.file).unwrap();
+    let said = b.ok(&["course", "add", "New"]);
+    assert!(said.contains("kept as"), "{said}");
+    assert_eq!(kept(".journal.after-"), 2);
+    assert!(verify(&b).0);
+    assert!(
+        std::fs::read(&journal).unwrap().len() < 300,
+        "a new, short history"
+    );
+}
+
+#[test]
+fn two_restarts_in_one_second_keep_both_journals() {
+    let b = with_history();
+    let journal = journal_of(&b);
+    for _ in 0..2 {
+        let bytes = std::fs::read(&journal).unwrap();
+        std::fs::write(&journal, &bytes[..bytes.len() - 1]).unwrap();
+        assert!(
+            b.ok(&["grade", "Alice", "77"])
+                .contains("history started again")
+        );
+        b.ok(&["grade", "Alice", "78"]);
+    }
+    let damaged = std::fs::read_dir(b.file.parent().unwrap())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains(".damaged-")
+        })
+        .count();
+    assert_eq!(damaged, 2, "the second kept copy did not replace the first");
+}
+
+#[test]
+fn one_changed_byte_does_not_hide_what_comes_after() {
+    let b = with_history();
+    let journal = journal_of(&b);
+    let mut bytes = std::fs::read(&journal).unwrap();
+    bytes[40] ^= 1;
+    std::fs::write(&journal, &bytes).unwrap();
+    let out = b.cmd().arg("log").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text.contains("Alice · Grade: 90 → 91"),
+        "later entries shown: {text}"
+    );
+    assert!(
+        err.contains("4 entries after it can be read but not verified"),
+        "{err}"
+    );
+}
+
+#[test]
+fn names_are_followed_through_renames_and_never_matched_by_parts() {
+    let b = Bin::sample();
+    b.ok(&["student", "add", "Steve"]);
+    b.ok(&["grade", "Eve", "80"]);
+    b.ok(&["grade", "Steve", "70"]);
+    b.ok(&["student", "edit", "Eve", "--rename", "Evelyn"]);
+    b.ok(&[
+        "course",
+        "rename",
+        "Introduction to Machine Learning",
+        "IML",
+    ]);
+    b.ok(&["grade", "Evelyn", "82"]);
+    let log = b.ok(&["log", "--student", "Evelyn"]);
+    assert!(
+        log.contains("Eve · Grade: 78 → 80"),
+        "her grade under her old name: {log}"
+    );
+    assert!(
+        log.contains("renamed student \"Eve\" to \"Evelyn\""),
+        "{log}"
+    );
+    assert!(log.contains("Evelyn · Grade: 80 → 82"), "{log}");
+    assert!(!log.contains("Steve"), "not by a part of a name: {log}");
+    let course = b.ok(&["log", "--course", "IML"]);
+    assert!(
+        course.contains("Alice") || course.contains("added course"),
+        "{course}"
+    );
+    assert!(
+        course.contains("Eve · Grade: 78 → 80"),
+        "before the rename too: {course}"
+    );
+    b.refused(&["log", "--student", ""], "needs a name");
+    // An ambiguous name is refused, as everywhere.
+    b.ok(&["student", "add", "Zed", "--id", "Z1"]);
+    b.ok(&["student", "add", "Zed", "--id", "Z2"]);
+    b.refused(&["log", "--student", "Zed"], "more than one student");
+}
+
+#[test]
+fn history_from_a_file_must_be_history_gradebook_writes() {
+    let b = with_history();
+    let out = b.path("h.json");
+    b.ok(&[
+        "export",
+        "json",
+        "--with-history",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let j: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    // Rebuild a valid chain around a forged entry: only the content rules can refuse it.
+    let forge = |user: &str, change: &str| {
+        let mut j = j.clone();
+        let entries = j["history"]["entries"].as_array_mut().unwrap();
+        entries.truncate(1);
+        entries[0]["user"] = json!(user);
+        entries[0]["change"] = json!(change);
+        let e = Entry {
+            time: serde_json::from_value(entries[0]["time"].clone()).unwrap(),
+            user: user.into(),
+            course: entries[0]["course"].as_str().unwrap().into(),
+            change: Change::Other(change.into()),
+        };
+        let hash = journal::chain(&[0; 32], &postcard::to_allocvec(&e).unwrap());
+        entries[0]["hash"] = json!(journal::hex(&hash));
+        j["history"]["head"] = json!(journal::hex(&hash));
+        j
+    };
+    for (user, change, said) in [
+        ("x\u{1b}]0;PWNED\u{7}", "added course", "plain text"),
+        ("teacher", "line one\nline two", "plain text"),
+        ("teacher", &"x".repeat(17_000), "plain text"),
+        ("", "added course", "plain text"),
+    ] {
+        let input = b.input("forged.json", forge(user, change).to_string().as_bytes());
+        Bin::new().refused(&["import", "json", &input], said);
+    }
+    // The same entry, honest, goes in.
+    let input = b.input(
+        "fine.json",
+        forge("teacher", "added course").to_string().as_bytes(),
+    );
+    Bin::new().ok(&["import", "json", &input]);
+}
+
+#[test]
+fn the_user_is_who_the_process_runs_as() {
+    let b = Bin::sample();
+    let out = b
+        .cmd()
+        .env("USER", "principal\n2026-01-01 00:00:00Z  principal  fake")
+        .args(["grade", "Alice", "99"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let log = b.json(&["log", "--json"]);
+    let user = log[1]["user"].as_str().unwrap();
+    assert!(
+        !user.contains('\n') && !user.starts_with("principal"),
+        "{user}"
+    );
+}
+
+#[test]
+fn pages_are_written_all_or_nothing_and_old_ones_go() {
+    let b = Bin::sample();
+    let dir = b.path("pages");
+    b.ok(&[
+        "report",
+        "--students",
+        "--format",
+        "html",
+        "-o",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(dir.join("001-alice.html").exists());
+    b.ok(&["student", "delete", "Alice", "--yes"]);
+    b.ok(&[
+        "report",
+        "--students",
+        "--format",
+        "html",
+        "-o",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(dir.join("001-bob.html").exists());
+    assert!(
+        !dir.join("005-eve.html").exists(),
+        "Alice's page and the old numbering went"
+    );
+    let victim = b.path("victim.txt");
+    std::fs::write(&victim, "keep me").unwrap();
+    std::fs::remove_file(dir.join("002-charlie.html")).unwrap();
+    std::os::unix::fs::symlink(&victim, dir.join("002-charlie.html")).unwrap();
+    let before = std::fs::read(dir.join("001-bob.html")).unwrap();
+    b.ok(&["grade", "Bob", "12"]);
+    b.refused(
+        &[
+            "report",
+            "--students",
+            "--format",
+            "html",
+            "-o",
+            dir.to_str().unwrap(),
+        ],
+        "symbolic link",
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    assert_eq!(
+        std::fs::read(dir.join("001-bob.html")).unwrap(),
+        before,
+        "nothing written"
+    );
+}
+
+#[test]
+fn the_journal_stays_private_and_a_hard_linked_backup_is_left_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let b = with_history();
+    let journal = journal_of(&b);
+    std::fs::set_permissions(&journal, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let backup = b.path("backup.journal");
+    std::fs::hard_link(&journal, &backup).unwrap();
+    let saved = std::fs::read(&backup).unwrap();
+    b.ok(&["grade", "Alice", "40"]);
+    let mode = std::fs::metadata(&journal).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    assert_eq!(
+        std::fs::read(&backup).unwrap(),
+        saved,
+        "the backup did not grow"
+    );
+    assert!(std::fs::read(&journal).unwrap().len() > saved.len());
+    assert!(verify(&b).0);
+}

@@ -295,7 +295,10 @@ fn find_student(course: &Course, row: &LmsStudent, system: System) -> Vec<usize>
             let canvas = system == System::Canvas
                 && lms.canvas_id.is_some()
                 && p.lms.canvas_id == lms.canvas_id;
-            let id = row.profile.id.is_some() && p.id == row.profile.id;
+            let id = match (&p.id, &row.profile.id) {
+                (Some(a), Some(b)) => crate::model::same_id(a, b),
+                _ => false,
+            };
             canvas || id
         })
         .collect();

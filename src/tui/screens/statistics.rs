@@ -162,7 +162,22 @@ fn draw_numbers(course: &Course, stats: &LiveStats, frame: &mut Frame, area: Rec
     let lines = vec![
         Line::from(vec![
             label("Graded"),
-            Span::raw(format!("{} of {} students", s.count, course.students.len())),
+            Span::raw({
+                let withdrawn = course
+                    .students
+                    .iter()
+                    .filter(|s| s.profile.withdrawn())
+                    .count();
+                let mut text = format!(
+                    "{} of {} students",
+                    s.count,
+                    course.students.len() - withdrawn
+                );
+                if withdrawn > 0 {
+                    text.push_str(&format!(" ({withdrawn} withdrawn)"));
+                }
+                text
+            }),
         ]),
         Line::from(vec![label("Mean"), Span::raw(two_decimals(s.mean))]),
         Line::from(vec![label("Median"), Span::raw(two_decimals(s.median))]),

@@ -260,7 +260,7 @@ impl GradebookScreen {
                 let mut filter = crate::tui::history::HistoryFilter {
                     course: Some(course.name.clone()),
                     student: Some((student.name.clone(), student.profile.id.clone())),
-                    assessment: None,
+                    ..Default::default()
                 };
                 let mut title = format!("History of {}", student.name);
                 if let Some(a) = self.selected_assessment(course) {
@@ -797,18 +797,24 @@ impl GradebookScreen {
                     .profile
                     .clone();
                 let profile = profile_of(form, old)?;
-                let cmd = Command::Batch(vec![
-                    Command::RenameStudent {
-                        course: c,
-                        student,
-                        name,
-                    },
-                    Command::SetProfile {
-                        course: c,
-                        student,
-                        profile,
-                    },
-                ]);
+                let rename = Command::RenameStudent {
+                    course: c,
+                    student,
+                    name,
+                };
+                // An id first when there is one (a name shared with students who have ids
+                // can then be taken); else the name first, before an id goes.
+                let with_id = profile.id.is_some();
+                let set = Command::SetProfile {
+                    course: c,
+                    student,
+                    profile,
+                };
+                let cmd = Command::Batch(if with_id {
+                    vec![set, rename]
+                } else {
+                    vec![rename, set]
+                });
                 // Only what changed, so that the undo history says it plainly.
                 let cmd = match cmd {
                     Command::Batch(cmds) => Command::Batch(

@@ -38,16 +38,7 @@ pub fn draw(view: &PageView, frame: &mut Frame, area: Rect) {
         Span::styled("  with every empty cell a zero ", t.dim),
         Span::raw(two_decimals(p.final_with_zeros)),
     ]));
-    head.push(Line::from(vec![
-        Span::styled(
-            format!(
-                "Needed on the {} left: ",
-                crate::text::count(p.empty_cells, "empty cell")
-            ),
-            t.dim,
-        ),
-        Span::raw(p.needed_words()),
-    ]));
+    head.push(Line::raw(p.needed_line()));
     if let Some(note) = &p.note {
         head.push(Line::from(vec![
             Span::styled("Note: ", t.dim),
