@@ -106,35 +106,28 @@ pub fn export(
     }
     let book = store::load(path)?;
     let c = &book.courses[resolve_course(&book, course)?];
-    let (text, excused) = lms::export(c, to).map_err(files::FileError::from)?;
-    let lost = if excused > 0 {
-        format!(
-            "; {} has no excused mark: {} written as no grade",
-            to.name(),
-            count(excused, "excused cell")
-        )
-    } else {
-        String::new()
-    };
+    let exported = lms::export(c, to).map_err(files::FileError::from)?;
+    let caveats = exported.caveats(to);
+    let text = exported.text;
     match output {
         Some(file) => {
             files::write_output(file, &text)?;
-            Ok(format!(
-                "Wrote {} of {} for {} to {}{lost}\n",
+            let mut said = format!(
+                "Wrote {} of {} for {} to {}\n",
                 count(c.students.len(), "student"),
                 quote(&c.name),
                 to.name(),
                 file.display()
-            ))
+            );
+            for caveat in caveats {
+                said.push_str(&format!("Note: {caveat}\n"));
+            }
+            Ok(said)
         }
         None => {
             emit(out, &text)?;
-            if excused > 0 {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "gradebook: {}",
-                    lost.trim_start_matches("; ")
-                );
+            for caveat in caveats {
+                let _ = writeln!(std::io::stderr(), "gradebook: {caveat}");
             }
             Ok(String::new())
         }

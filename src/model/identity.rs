@@ -148,11 +148,12 @@ fn clean_field(
 /// Checks a profile and returns it trimmed, empty parts as none.
 pub fn check_profile(p: Profile) -> Result<Profile, ModelError> {
     let id = clean_field("an id", p.id, MAX_ID_CHARS, false)?;
+    // Spaces inside an id are the school's (`GE 30012`); line and paragraph breaks are not.
     if let Some(id) = &id
-        && id.chars().any(char::is_whitespace)
+        && id.chars().any(|c| c.is_whitespace() && c != ' ')
     {
         return Err(ModelError::invalid(format!(
-            "an id has no spaces: {}",
+            "an id holds plain spaces only (no tabs, line breaks or other spaces): {}",
             quote(id)
         )));
     }

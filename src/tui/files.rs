@@ -123,22 +123,23 @@ pub fn export_lms(ctx: &mut Ctx, to: lms::System, path: &str) -> Result<(), Stri
         crate::store::check_output(own, &file).map_err(|e| e.to_string())?;
     }
     let course = ctx.data.course().ok_or("add a course first")?;
-    let (text, excused) = lms::export(course, to).map_err(|e| e.to_string())?;
-    files::write_output(&file, &text).map_err(|e| e.to_string())?;
-    let mut said = format!(
+    let exported = lms::export(course, to).map_err(|e| e.to_string())?;
+    files::write_output(&file, &exported.text).map_err(|e| e.to_string())?;
+    let said = format!(
         "Wrote the grades of {} for {} to {}",
         crate::text::count(course.students.len(), "student"),
         to.name(),
         file.display()
     );
-    if excused > 0 {
-        said.push_str(&format!(
-            " ({} has no excused mark: {} left without a grade)",
-            to.name(),
-            crate::text::count(excused, "excused cell")
-        ));
+    let caveats = exported.caveats(to);
+    if caveats.is_empty() {
+        ctx.say(Tone::Success, said);
+    } else {
+        ctx.notice(
+            "Exported, but",
+            format!("{said}.\n\n{}.", caveats.join(".\n\n")),
+        );
     }
-    ctx.say(Tone::Success, said);
     Ok(())
 }
 

@@ -64,7 +64,10 @@ fn bad_identity_is_refused_in_one_line() {
     let b = two_marias();
     for (args, said) in [
         (vec!["student", "add", "Tom", "--id", "a\u{7}b"], "control"),
-        (vec!["student", "add", "Tom", "--id", "a b"], "no spaces"),
+        (
+            vec!["student", "add", "Tom", "--id", "a\u{a0}b"],
+            "plain spaces only",
+        ),
         (vec!["student", "add", "Tom", "--email", "tom"], "e-mail"),
         (
             vec!["student", "add", "Tom", "--email", "t\u{202e}@x.org"],
@@ -85,6 +88,8 @@ fn bad_identity_is_refused_in_one_line() {
         let e = b.refused(&args, said);
         assert_eq!(e.trim_end().lines().count(), 1, "{args:?}: {e}");
     }
+    // A school's id may hold plain spaces.
+    b.ok(&["student", "add", "Tom", "--id", "GE 30012"]);
 }
 
 #[test]

@@ -45,34 +45,41 @@ pub fn parse(table: &Table, header: usize) -> Result<LmsFile, ImportError> {
         sis_login: find("SIS Login ID"),
         section,
     };
-    let decimal_comma = table.separator != b',';
     let body = &table.rows[header + 1..];
     let is_points = |r: &Row| r.get(0).trim() == "Points Possible";
-    let is_posting = |r: &Row| {
-        r.get(0).trim().is_empty() && r.fields.iter().any(|f| f.contains("Manual Posting"))
-    };
+    // Rows with no student and no id are not students: Manual Posting, the old Muted row.
+    let not_a_student = |r: &Row| r.get(student).trim().is_empty() && r.get(id).trim().is_empty();
     let points = body.iter().find(|r| is_points(r));
     let mut problems = Problems::default();
 
     // Assessments: `Title (id)` columns, and columns whose Points Possible is a number.
     let mut assessments = Vec::new();
     let mut columns = Vec::new();
+    let mut skipped = Vec::new();
     for (col, h) in head.fields.iter().enumerate().skip(section + 1) {
         let column = col as u64 + 1;
         let possible = points.map(|r| r.get(col).trim()).unwrap_or("");
         let h = restore_text(h.trim());
+        // Computed columns say so in Points Possible, whatever their names.
+        if possible.eq_ignore_ascii_case("(read only)") {
+            skipped.push(h.to_string());
+            continue;
+        }
         let (name, lms_id) = match title_and_id(h) {
             Some((title, id)) => (title.trim().to_string(), Some(id.to_string())),
-            None => match super::read_number(possible, decimal_comma) {
+            None => match super::read_number(possible) {
                 Some(_) => (h.to_string(), None),
-                // Computed (read only) and custom columns.
-                None => continue,
+                // Custom columns (Notes) and computed ones without a Points Possible row.
+                None => {
+                    skipped.push(h.to_string());
+                    continue;
+                }
             },
         };
         let max_points = if possible.is_empty() {
             None
         } else {
-            match super::read_number(possible, decimal_comma) {
+            match super::read_number(possible) {
                 Some(m) => Some(m),
                 None => {
                     let line = points.map_or(head.line, |r| r.line);
@@ -111,6 +118,7 @@ pub fn parse(table: &Table, header: usize) -> Result<LmsFile, ImportError> {
             max_points,
             lms_id,
             column,
+            line: points.map_or(head.line, |r| r.line),
         });
         columns.push(col);
     }
@@ -118,7 +126,7 @@ pub fn parse(table: &Table, header: usize) -> Result<LmsFile, ImportError> {
     let mut students = Vec::new();
     for row in body {
         let name = restore_text(row.get(who.student).trim());
-        if is_points(row) || is_posting(row) || name == "Student, Test" {
+        if is_points(row) || not_a_student(row) || name == "Student, Test" {
             continue;
         }
         if row.fields.iter().all(|f| f.trim().is_empty()) {
@@ -159,7 +167,7 @@ pub fn parse(table: &Table, header: usize) -> Result<LmsFile, ImportError> {
         };
         let mut cells = Vec::with_capacity(columns.len());
         for &col in &columns {
-            match super::read_cell(row.get(col), decimal_comma) {
+            match super::read_cell(row.get(col)) {
                 Ok(mark) => cells.push(LmsCell {
                     mark,
                     comment: None,
@@ -185,14 +193,15 @@ pub fn parse(table: &Table, header: usize) -> Result<LmsFile, ImportError> {
         system: System::Canvas,
         assessments,
         students,
+        skipped,
     })
 }
 
 /// The course in the layout Canvas's importer takes: the identity columns, an assessment
 /// column `Title (id)` each (new ones without an id), a `Points Possible` row so that new
 /// assessments come in with their points, then a row per student (`EX` stays `EX`; a
-/// missing mark is 0).
-pub fn export(course: &Course) -> Result<String, csv::Error> {
+/// missing mark is 0). Also the titles without an id that Canvas would take for one.
+pub fn export(course: &Course) -> Result<(String, Vec<String>), csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
         .map(String::from)
@@ -250,5 +259,11 @@ pub fn export(course: &Course) -> Result<String, csv::Error> {
         w.write_record(&row)?;
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    let id_like = course
+        .assessments
+        .iter()
+        .filter(|a| a.lms_id.is_none() && title_and_id(&a.name).is_some())
+        .map(|a| a.name.clone())
+        .collect();
+    Ok((String::from_utf8_lossy(&bytes).into_owned(), id_like))
 }

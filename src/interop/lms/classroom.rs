@@ -10,8 +10,9 @@ use crate::interop::{ImportError, Problems, neutralise, restore_text};
 use crate::model::{Course, LmsIds, Mark, check_name};
 use crate::text::quote;
 
-/// Whether a column holds the overall grade: so named, or percentages all the way down.
-fn is_overall(header: &str, rows: &[&Row], col: usize) -> bool {
+/// Whether a column holds the overall grade: so named, or, right after the e-mail with no
+/// Points, percentages all the way down.
+fn is_overall(header: &str, rows: &[&Row], col: usize, first_item: usize, points: &str) -> bool {
     let h = header.trim().to_lowercase();
     if h == "overall" || h == "overall grade" || h == "average" {
         return true;
@@ -21,7 +22,10 @@ fn is_overall(header: &str, rows: &[&Row], col: usize) -> bool {
         .map(|r| r.get(col).trim())
         .filter(|v| !v.is_empty())
         .collect();
-    !values.is_empty() && values.iter().all(|v| v.ends_with('%'))
+    col == first_item
+        && points.is_empty()
+        && !values.is_empty()
+        && values.iter().all(|v| v.ends_with('%'))
 }
 
 pub fn parse(table: &Table, header: usize) -> Result<LmsFile, ImportError> {
@@ -45,22 +49,23 @@ pub fn parse(table: &Table, header: usize) -> Result<LmsFile, ImportError> {
         .iter()
         .filter(|r| !is_points(r) && !is_average(r) && !is_due(r))
         .collect();
-    let decimal_comma = table.separator != b',';
     let first_item = email.map_or(2, |e| e + 1);
 
     let mut assessments: Vec<LmsAssessment> = Vec::new();
     let mut columns = Vec::new();
+    let mut skipped = Vec::new();
     for (col, h) in head.fields.iter().enumerate().skip(first_item) {
         let column = col as u64 + 1;
-        if h.trim().is_empty() || is_overall(h, &students_rows, col) {
+        let possible = points.map(|r| r.get(col).trim()).unwrap_or("");
+        if h.trim().is_empty() || is_overall(h, &students_rows, col, first_item, possible) {
+            skipped.push(h.trim().to_string());
             continue;
         }
         let name = restore_text(h.trim()).to_string();
-        let possible = points.map(|r| r.get(col).trim()).unwrap_or("");
         let max_points = if possible.is_empty() {
             None
         } else {
-            match super::read_number(possible, decimal_comma) {
+            match super::read_number(possible) {
                 Some(m) => Some(m),
                 None => {
                     problems.add(
@@ -98,6 +103,7 @@ pub fn parse(table: &Table, header: usize) -> Result<LmsFile, ImportError> {
             max_points,
             lms_id: None,
             column,
+            line: points.map_or(head.line, |r| r.line),
         });
         columns.push(col);
     }
@@ -134,8 +140,16 @@ pub fn parse(table: &Table, header: usize) -> Result<LmsFile, ImportError> {
             continue;
         };
         let mut cells = Vec::with_capacity(columns.len());
-        for &col in &columns {
-            match super::read_cell(row.get(col), decimal_comma) {
+        for (k, &col) in columns.iter().enumerate() {
+            // A percentage of an assignment with points is those points.
+            let text = row.get(col).trim();
+            let read = match (text.strip_suffix('%'), assessments[k].max_points) {
+                (Some(pct), Some(max)) => super::read_number(pct)
+                    .map(|p| Some(Mark::Points(p / 100.0 * max)))
+                    .ok_or_else(|| format!("not a percentage: {}", quote(text))),
+                _ => super::read_cell(text),
+            };
+            match read {
                 Ok(mark) => cells.push(LmsCell {
                     mark,
                     comment: None,
@@ -172,6 +186,7 @@ pub fn parse(table: &Table, header: usize) -> Result<LmsFile, ImportError> {
         system: System::Classroom,
         assessments,
         students,
+        skipped,
     })
 }
 

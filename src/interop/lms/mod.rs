@@ -76,24 +76,35 @@ fn read_table(bytes: &[u8], separator: u8) -> Result<Table, ImportError> {
     Ok(Table { rows, separator })
 }
 
-/// Which system a header row is from, if any.
-fn system_of(header: &[String]) -> Option<System> {
+/// Which systems a header row could be from, the likeliest first.
+fn systems_of(header: &[String]) -> Vec<System> {
     let has = |name: &str| header.iter().any(|h| h.trim().eq_ignore_ascii_case(name));
     let first = header.first().map_or("", |h| h.trim());
-    if first.eq_ignore_ascii_case("last name")
+    let mut systems = Vec::new();
+    if first == "Student" && has("ID") && has("Section") {
+        systems.push(System::Canvas);
+    }
+    // Moodle's marks: display types on grade items, its ID number, its download time.
+    let moodle_like = header.iter().any(|h| {
+        let h = h.trim();
+        h.ends_with(" (Real)")
+            || h.ends_with(" (Percentage)")
+            || h.ends_with(" (Letter)")
+            || h.eq_ignore_ascii_case("id number")
+            || h.eq_ignore_ascii_case("last downloaded from this course")
+    });
+    let classroom = first.eq_ignore_ascii_case("last name")
         && header
             .get(1)
-            .is_some_and(|h| h.trim().eq_ignore_ascii_case("first name"))
-    {
-        return Some(System::Classroom);
+            .is_some_and(|h| h.trim().eq_ignore_ascii_case("first name"));
+    let moodle = has("first name") && (has("last name") || has("surname"));
+    match (classroom, moodle, moodle_like) {
+        (true, true, true) => systems.extend([System::Moodle, System::Classroom]),
+        (true, _, _) => systems.push(System::Classroom),
+        (false, true, _) => systems.push(System::Moodle),
+        _ => {}
     }
-    if first == "Student" && has("ID") && has("Section") {
-        return Some(System::Canvas);
-    }
-    if has("first name") && (has("last name") || has("surname")) {
-        return Some(System::Moodle);
-    }
-    None
+    systems
 }
 
 /// Reads an LMS export: recognises the separator and the system from the header (the
@@ -111,21 +122,25 @@ pub fn read(bytes: &[u8], from: Option<System>) -> Result<(System, Table, usize)
             .iter()
             .take(2)
             .enumerate()
-            .find_map(|(i, r)| system_of(&r.fields).map(|s| (s, i)));
-        if let Some((system, header)) = found {
-            if let Some(wanted) = from
-                && wanted != system
-            {
-                return Err(ImportError::one(
-                    Some(table.rows[header].line),
-                    None,
-                    format!(
-                        "this is a {} export, not {}: its header says so",
-                        system.name(),
-                        wanted.name()
-                    ),
-                ));
-            }
+            .map(|(i, r)| (systems_of(&r.fields), i))
+            .find(|(s, _)| !s.is_empty());
+        if let Some((systems, header)) = found {
+            // `--from` chooses among the systems the header could be from.
+            let system = match from {
+                Some(wanted) if systems.contains(&wanted) => wanted,
+                Some(wanted) => {
+                    return Err(ImportError::one(
+                        Some(table.rows[header].line),
+                        None,
+                        format!(
+                            "this is a {} export, not {}: its header says so",
+                            systems[0].name(),
+                            wanted.name()
+                        ),
+                    ));
+                }
+                None => systems[0],
+            };
             return Ok((system, table, header));
         }
     }
@@ -150,8 +165,9 @@ pub struct LmsAssessment {
     /// `None`: the file does not say (Moodle).
     pub max_points: Option<f64>,
     pub lms_id: Option<String>,
-    /// Its column (1-based), for messages.
+    /// Its column (1-based), and the line that gives its max points, for messages.
     pub column: u64,
+    pub line: u64,
 }
 
 /// A cell as an LMS file gives it: a mark (none: no grade) and a comment.
@@ -177,11 +193,14 @@ pub struct LmsFile {
     pub system: System,
     pub assessments: Vec<LmsAssessment>,
     pub students: Vec<LmsStudent>,
+    /// Columns that are neither identity nor grades, and are not read (for the summary):
+    /// computed, custom, totals.
+    pub skipped: Vec<String>,
 }
 
 /// Reads a grade cell: a number (a decimal comma too when the separator is not a comma),
 /// `EX`, or no grade (empty, `-`, `N/A`).
-pub fn read_cell(text: &str, decimal_comma: bool) -> Result<Option<Mark>, String> {
+pub fn read_cell(text: &str) -> Result<Option<Mark>, String> {
     let t = text.trim();
     if t.is_empty() || t == "-" || t.eq_ignore_ascii_case("N/A") {
         return Ok(None);
@@ -189,20 +208,47 @@ pub fn read_cell(text: &str, decimal_comma: bool) -> Result<Option<Mark>, String
     if t.eq_ignore_ascii_case("EX") {
         return Ok(Some(Mark::Excused));
     }
-    read_number(t, decimal_comma)
+    read_number(t)
         .map(|p| Some(Mark::Points(p)))
         .ok_or_else(|| format!("a grade is a number, EX, N/A, - or empty, not {}", quote(t)))
 }
 
-/// A number of points: finite, not negative; `13.50`, or `13,50` with a decimal comma.
-pub fn read_number(text: &str, decimal_comma: bool) -> Option<f64> {
+/// A number of points as LMS files write them: digits with a decimal point or a decimal
+/// comma (`13.50`, `13,50`, even with a comma separator when quoted), thousands separated
+/// or not (`1,000.50`, `1.000,50`); nothing else (no sign, no exponent).
+pub fn read_number(text: &str) -> Option<f64> {
     let t = text.trim();
-    let t = if decimal_comma && !t.contains('.') {
-        t.replace(',', ".")
-    } else {
-        t.to_string()
+    if t.is_empty()
+        || !t
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+    {
+        return None;
+    }
+    let plain = match t.rfind(['.', ',']) {
+        // The last mark is the decimal one when it is a point, when one or two digits
+        // follow it, or when another mark comes before it; a lone comma before three
+        // digits groups thousands.
+        Some(i) => {
+            let decimals = &t[i + 1..];
+            let decimal =
+                t.as_bytes()[i] == b'.' || decimals.len() != 3 || t[..i].contains(['.', ',']);
+            let (int, frac) = if decimal {
+                (&t[..i], decimals)
+            } else {
+                (t, "")
+            };
+            let int: String = int.chars().filter(char::is_ascii_digit).collect();
+            if frac.is_empty() {
+                int
+            } else {
+                format!("{int}.{frac}")
+            }
+        }
+        None => t.to_string(),
     };
-    t.parse::<f64>()
+    plain
+        .parse::<f64>()
         .ok()
         .filter(|x| x.is_finite() && *x >= 0.0)
         .map(|x| x + 0.0)
@@ -240,6 +286,8 @@ pub struct Summary {
     pub default_max: Vec<String>,
     /// Assessments whose max points in the file differ from the course's (kept).
     pub max_differs: Vec<String>,
+    /// Columns not read (computed, custom, totals).
+    pub skipped: Vec<String>,
 }
 
 impl Summary {
@@ -275,6 +323,18 @@ impl Summary {
                 if dry_run { "would get" } else { "got" }
             ));
         }
+        if !self.skipped.is_empty() {
+            let shown: Vec<&str> = self.skipped.iter().take(8).map(String::as_str).collect();
+            out.push_str(&format!(
+                "\nNot grades, not read: {}{}",
+                shown.join(", "),
+                if self.skipped.len() > 8 {
+                    format!(" and {} more", self.skipped.len() - 8)
+                } else {
+                    String::new()
+                }
+            ));
+        }
         if !self.max_differs.is_empty() {
             out.push_str(&format!(
                 "\nMax points differ from the course's, which are kept: {}",
@@ -285,51 +345,96 @@ impl Summary {
     }
 }
 
-/// How a row of the file finds its student in the course: the LMS id, then the e-mail,
-/// then the exact name.
-fn find_student(course: &Course, row: &LmsStudent, system: System) -> Vec<usize> {
-    let lms = &row.profile.lms;
-    let by_id: Vec<usize> = (0..course.students.len())
-        .filter(|&i| {
-            let p = &course.students[i].profile;
-            let canvas = system == System::Canvas
-                && lms.canvas_id.is_some()
-                && p.lms.canvas_id == lms.canvas_id;
-            let id = match (&p.id, &row.profile.id) {
-                (Some(a), Some(b)) => crate::model::same_id(a, b),
-                _ => false,
-            };
-            canvas || id
-        })
-        .collect();
-    let by_email: Vec<usize> = match &row.profile.email {
-        Some(e) => (0..course.students.len())
-            .filter(|&i| {
-                course.students[i]
-                    .profile
-                    .email
-                    .as_ref()
-                    .is_some_and(|m| m.eq_ignore_ascii_case(e))
-            })
-            .collect(),
-        None => Vec::new(),
-    };
-    let mut found: Vec<usize> = by_id;
-    for i in by_email {
-        if !found.contains(&i) {
-            found.push(i);
-        }
-    }
-    if found.is_empty() {
-        found = (0..course.students.len())
-            .filter(|&i| course.students[i].name == row.name)
-            .collect();
-    }
-    found
+/// A course's students by what LMS rows carry: Canvas id, id, e-mail, name.
+struct Roster<'a> {
+    course: &'a Course,
+    canvas: HashMap<&'a str, Vec<usize>>,
+    id: HashMap<String, Vec<usize>>,
+    email: HashMap<String, Vec<usize>>,
+    name: HashMap<String, Vec<usize>>,
 }
 
-/// Who a matched student is after the import: the LMS's ids replace the kept ones; id,
-/// e-mail and section are filled in where the course has none.
+impl<'a> Roster<'a> {
+    fn of(course: &'a Course) -> Self {
+        let mut r = Self {
+            course,
+            canvas: HashMap::new(),
+            id: HashMap::new(),
+            email: HashMap::new(),
+            name: HashMap::new(),
+        };
+        for (i, s) in course.students.iter().enumerate() {
+            let p = &s.profile;
+            if let Some(c) = &p.lms.canvas_id {
+                r.canvas.entry(c.as_str()).or_default().push(i);
+            }
+            if let Some(id) = &p.id {
+                r.id.entry(id.to_ascii_lowercase()).or_default().push(i);
+            }
+            if let Some(e) = &p.email {
+                r.email.entry(e.to_lowercase()).or_default().push(i);
+            }
+            r.name.entry(s.name.clone()).or_default().push(i);
+            // `Last, First` is also the student Moodle and Classroom call `First Last`.
+            if let Some((last, first)) = s.name.split_once(',') {
+                let other = full_name(first, last);
+                r.name.entry(other).or_default().push(i);
+            }
+            if let (Some(f), Some(l)) = (&p.lms.first_name, &p.lms.last_name) {
+                r.name.entry(full_name(f, l)).or_default().push(i);
+            }
+        }
+        r
+    }
+
+    /// The students a row is: by LMS id and e-mail (any of them), else by name, but never
+    /// one whose own id or e-mail says it is someone else.
+    fn find(&self, row: &LmsStudent, system: System) -> Vec<usize> {
+        let lms = &row.profile.lms;
+        let mut found: Vec<usize> = Vec::new();
+        let mut add = |v: Option<&Vec<usize>>| {
+            for &i in v.into_iter().flatten() {
+                if !found.contains(&i) {
+                    found.push(i);
+                }
+            }
+        };
+        if system == System::Canvas
+            && let Some(c) = &lms.canvas_id
+        {
+            add(self.canvas.get(c.as_str()));
+        }
+        if let Some(id) = &row.profile.id {
+            add(self.id.get(&id.to_ascii_lowercase()));
+        }
+        if let Some(e) = &row.profile.email {
+            add(self.email.get(&e.to_lowercase()));
+        }
+        if !found.is_empty() {
+            return found;
+        }
+        let contradicts = |i: &usize| {
+            let p = &self.course.students[*i].profile;
+            let ids = matches!((&p.id, &row.profile.id), (Some(a), Some(b)) if !crate::model::same_id(a, b));
+            let canvas = matches!((&p.lms.canvas_id, &lms.canvas_id), (Some(a), Some(b)) if a != b);
+            let emails = matches!((&p.email, &row.profile.email), (Some(a), Some(b)) if !a.eq_ignore_ascii_case(b));
+            ids || canvas || emails
+        };
+        let mut by_name: Vec<usize> = self
+            .name
+            .get(&row.name)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|i| !contradicts(i))
+            .collect();
+        by_name.dedup();
+        by_name
+    }
+}
+
+/// Who a matched student is after the import: the LMS's ids, e-mail and section replace
+/// the kept ones; an id is filled in where the course has none (ours is never replaced).
 fn merged(old: &Profile, file: &Profile) -> Profile {
     let mut p = old.clone();
     let keep = |slot: &mut Option<String>, new: &Option<String>| {
@@ -338,8 +443,14 @@ fn merged(old: &Profile, file: &Profile) -> Profile {
         }
     };
     keep(&mut p.id, &file.id);
-    keep(&mut p.email, &file.email);
-    keep(&mut p.section, &file.section);
+    // The LMS knows the roster: an e-mail and a section it gives replace ours.
+    let set_some = |slot: &mut Option<String>, new: &Option<String>| {
+        if new.is_some() {
+            slot.clone_from(new);
+        }
+    };
+    set_some(&mut p.email, &file.email);
+    set_some(&mut p.section, &file.section);
     let l = &file.lms;
     let set = |slot: &mut Option<String>, new: &Option<String>| {
         if new.is_some() {
@@ -364,6 +475,7 @@ pub fn plan(
 ) -> Result<(Command, Summary), ImportError> {
     let mut summary = Summary {
         system: Some(file.system),
+        skipped: file.skipped.clone(),
         ..Summary::default()
     };
     let mut problems = Problems::default();
@@ -422,14 +534,29 @@ pub fn plan(
                     }
                 };
                 if let Err(e) = crate::model::check_positive("max points", max_points) {
-                    problems.add(1, Some(a.column), format!("{}: {e}", quote(&a.name)));
+                    problems.add(a.line, Some(a.column), format!("{}: {e}", quote(&a.name)));
+                }
+                // Two assignments of one title (Canvas allows it) are told apart by id.
+                let taken = |n: &str| {
+                    course.assessments.iter().any(|x| same_name(&x.name, n))
+                        || new_assessments.iter().any(|x| same_name(&x.name, n))
+                };
+                let mut name = a.name.clone();
+                if taken(&name) {
+                    name = match &a.lms_id {
+                        Some(id) => format!("{} #{id}", a.name),
+                        None => (2..)
+                            .map(|k| format!("{} #{k}", a.name))
+                            .find(|n| !taken(n))
+                            .unwrap_or_default(),
+                    };
                 }
                 target.push(first_new + new_assessments.len());
                 new_assessments.push(Assessment {
                     max_points,
                     lms_id: a.lms_id.clone(),
                     category: 0,
-                    ..Assessment::named(a.name.clone())
+                    ..Assessment::named(name)
                 });
             }
         }
@@ -450,6 +577,7 @@ pub fn plan(
     };
 
     // Students: matched by LMS id, e-mail, exact name; two rows for one student refused.
+    let roster = Roster::of(course);
     let mut seen_existing: HashMap<usize, u64> = HashMap::new();
     let mut seen_new: HashMap<String, u64> = HashMap::new();
     let mut new_students: Vec<Student> = Vec::new();
@@ -457,7 +585,7 @@ pub fn plan(
     let mut profiles = Vec::new();
     let mut grades = Vec::new();
     for row in &file.students {
-        let found = find_student(course, row, file.system);
+        let found = roster.find(row, file.system);
         let existing = match found.as_slice() {
             [] => None,
             [one] => Some(*one),
@@ -520,6 +648,10 @@ pub fn plan(
                         Cell::default()
                     };
                     let mut new = match cell.mark {
+                        // Our exports write a missing mark as 0: it is the same grade.
+                        Some(Mark::Points(p)) if p == 0.0 && old.mark == Mark::Missing => {
+                            old.clone()
+                        }
                         Some(mark) => old.with_mark(mark),
                         None => old.clone(),
                     };
@@ -546,7 +678,7 @@ pub fn plan(
                     .lms
                     .canvas_id
                     .clone()
-                    .or_else(|| row.profile.id.clone())
+                    .or_else(|| row.profile.id.as_ref().map(|i| i.to_lowercase()))
                     .or_else(|| row.profile.email.as_ref().map(|e| e.to_lowercase()))
                     .unwrap_or_else(|| row.name.clone());
                 if let Some(first) = seen_new.insert(key, row.line) {
@@ -656,14 +788,61 @@ pub fn import(
     plan(course, c, &file, options)
 }
 
-/// The course as the LMS takes it back, and how many excused cells the system cannot
-/// hold (written as no grade).
-pub fn export(course: &Course, to: System) -> Result<(String, usize), csv::Error> {
-    match to {
-        System::Canvas => canvas::export(course).map(|t| (t, 0)),
-        System::Moodle => moodle::export(course),
-        System::Classroom => classroom::export(course),
+/// A course written for an LMS, and what the teacher should know before importing it there.
+#[derive(Debug)]
+pub struct Exported {
+    pub text: String,
+    /// Excused cells the system cannot hold, written as no grade.
+    pub excused: usize,
+    /// Titles without an LMS id that end like one, `Chapter (5)`: Canvas would read them as
+    /// assignment 5.
+    pub id_like: Vec<String>,
+}
+
+impl Exported {
+    /// One sentence per thing lost or at risk; empty when the file holds everything.
+    pub fn caveats(&self, to: System) -> Vec<String> {
+        let mut said = Vec::new();
+        if self.excused > 0 {
+            said.push(format!(
+                "{} has no excused mark: {} written as no grade",
+                to.name(),
+                crate::text::count(self.excused, "excused cell")
+            ));
+        }
+        if !self.id_like.is_empty() {
+            let titles: Vec<String> = self.id_like.iter().map(|t| quote(t)).collect();
+            said.push(format!(
+                "Canvas reads a title ending in a number in parentheses as an assignment id: \
+                 rename {} before importing there",
+                titles.join(", ")
+            ));
+        }
+        said
     }
+}
+
+/// The course as the LMS takes it back.
+pub fn export(course: &Course, to: System) -> Result<Exported, csv::Error> {
+    let (text, excused, id_like) = match to {
+        System::Canvas => {
+            let (text, id_like) = canvas::export(course)?;
+            (text, 0, id_like)
+        }
+        System::Moodle => {
+            let (text, excused) = moodle::export(course)?;
+            (text, excused, Vec::new())
+        }
+        System::Classroom => {
+            let (text, excused) = classroom::export(course)?;
+            (text, excused, Vec::new())
+        }
+    };
+    Ok(Exported {
+        text,
+        excused,
+        id_like,
+    })
 }
 
 /// A number as the LMS files write it: the shortest form that reads back exactly.
@@ -714,7 +893,7 @@ pub(crate) fn profile_of(
             .map(str::to_string)
     };
     let profile = Profile {
-        id: text(id).map(|i| i.replace(char::is_whitespace, "")),
+        id: text(id),
         email: text(email),
         section: text(section),
         lms,

@@ -10,10 +10,14 @@ use crate::interop::{ImportError, Problems, neutralise, restore_text};
 use crate::model::{Course, LmsIds, Mark, check_name};
 
 /// The user fields Moodle can export, in English: never grade items.
-const USER_FIELDS: [&str; 16] = [
+const USER_FIELDS: [&str; 30] = [
     "first name",
     "last name",
     "surname",
+    "middle name",
+    "alternate name",
+    "first name - phonetic",
+    "last name - phonetic",
     "id number",
     "institution",
     "department",
@@ -23,15 +27,27 @@ const USER_FIELDS: [&str; 16] = [
     "mobile phone",
     "address",
     "city/town",
+    "city",
     "country",
     "suspended",
-    "city",
+    "web page",
+    "preferred language",
+    "timezone",
+    "description",
+    "interests",
+    "skype id",
+    "icq number",
+    "aim id",
+    "yahoo id",
+    "msn id",
     "last downloaded from this course",
 ];
 
-/// The modules whose names Moodle puts before an activity's grade item.
-const MODULES: [&str; 12] = [
+/// The modules whose names Moodle puts before an activity's grade item (compared
+/// ignoring case).
+const MODULES: [&str; 18] = [
     "Assignment",
+    "Assignment (2.2)",
     "Quiz",
     "Workshop",
     "Lesson",
@@ -39,11 +55,20 @@ const MODULES: [&str; 12] = [
     "Database",
     "Glossary",
     "H5P",
+    "Interactive Content",
     "SCORM package",
     "External tool",
     "Attendance",
-    "Interactive content",
+    "HotPot",
+    "Checklist",
+    "BigBlueButton",
+    "Questionnaire",
+    "Game",
 ];
+
+/// The display types Moodle writes after a grade item's name (older versions write none,
+/// but may write ` (Feedback)`).
+const DISPLAY: [&str; 3] = [" (Real)", " (Percentage)", " (Letter)"];
 
 /// What a header names.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,14 +84,21 @@ enum Column {
 /// `Quiz: Rocks and minerals` is `Rocks and minerals`; `Lab 2: Enzymes` stays whole.
 fn without_module(title: &str) -> &str {
     for m in MODULES {
-        if let Some(rest) = title.strip_prefix(m).and_then(|r| r.strip_prefix(": ")) {
-            return rest.trim();
+        let n = m.len();
+        if title.len() > n + 2
+            && title.is_char_boundary(n)
+            && title[..n].eq_ignore_ascii_case(m)
+            && title[n..].starts_with(": ")
+        {
+            return title[n + 2..].trim();
         }
     }
     title
 }
 
-fn column_of(header: &str, course: Option<&Course>) -> Column {
+/// What column `header` names. `suffixed`: the file writes display types, so a column
+/// without one is a user field, whatever its name (a custom profile field).
+fn column_of(header: &str, course: Option<&Course>, suffixed: bool) -> Column {
     let h = restore_text(header.trim());
     let lower = h.to_lowercase();
     if USER_FIELDS.contains(&lower.as_str()) {
@@ -79,9 +111,11 @@ fn column_of(header: &str, course: Option<&Course>) -> Column {
                 "Feedback" => (base, "feedback"),
                 "Percentage" | "Letter" => return Column::Skip,
                 // `Map design (submission)`: part of the name.
+                _ if suffixed => return Column::Skip,
                 _ => (h, "real"),
             }
         }
+        _ if suffixed => return Column::Skip,
         _ => (h, "real"),
     };
     let base = base.trim();
@@ -128,15 +162,25 @@ pub fn parse_for(
     };
     let id = find(&["ID number"]);
     let email = find(&["Email address"]);
-    let decimal_comma = table.separator != b',' && table.separator != b'\t';
     let mut problems = Problems::default();
     let mut assessments: Vec<LmsAssessment> = Vec::new();
     let mut items = Vec::new();
     let mut feedback: Vec<(usize, String)> = Vec::new();
+    let mut skipped = Vec::new();
+    // A file that writes display types marks every grade item with one.
+    let suffixed = head
+        .fields
+        .iter()
+        .any(|h| DISPLAY.iter().any(|d| h.trim().ends_with(d)));
     for (col, h) in head.fields.iter().enumerate() {
         let column = col as u64 + 1;
-        match column_of(h, course) {
-            Column::Skip => {}
+        match column_of(h, course, suffixed) {
+            Column::Skip => {
+                let lower = h.trim().to_lowercase();
+                if !USER_FIELDS.contains(&lower.as_str()) {
+                    skipped.push(h.trim().to_string());
+                }
+            }
             Column::Feedback(title) => feedback.push((col, title)),
             Column::Item(title) => {
                 if let Err(e) = crate::model::check_assessment_name(&title) {
@@ -161,6 +205,7 @@ pub fn parse_for(
                     max_points: None,
                     lms_id: None,
                     column,
+                    line: head.line,
                 });
                 items.push(col);
             }
@@ -205,7 +250,7 @@ pub fn parse_for(
         };
         let mut cells = Vec::with_capacity(items.len());
         for (k, &col) in items.iter().enumerate() {
-            let mark = match super::read_cell(row.get(col), decimal_comma) {
+            let mark = match super::read_cell(row.get(col)) {
                 Ok(Some(Mark::Excused)) => {
                     problems.add(
                         row.line,
@@ -251,12 +296,14 @@ pub fn parse_for(
         system: System::Moodle,
         assessments,
         students,
+        skipped,
     })
 }
 
 /// The course as Moodle's CSV grade import takes it: `First name`, `Last name`, `ID
-/// number`, `Email address` (to map the users on), a column per assessment and, where any
-/// cell has a comment, its `(Feedback)` column. Moodle has no excused mark: excused cells
+/// number`, `Email address` (to map the users on), a column per assessment (`Name
+/// (Real)`, as Moodle's export writes it) and, where any cell has a comment, its
+/// `(Feedback)` column. Moodle has no excused mark: excused cells
 /// are written `-` (no grade), and their number is returned. A missing mark is 0.
 pub fn export(course: &Course) -> Result<(String, usize), csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -267,7 +314,8 @@ pub fn export(course: &Course) -> Result<(String, usize), csv::Error> {
         .map(String::from)
         .to_vec();
     for (a, x) in course.assessments.iter().enumerate() {
-        header.push(neutralise(&x.name).into_owned());
+        // As Moodle's own export writes grade items: with their display type.
+        header.push(neutralise(&format!("{} (Real)", x.name)).into_owned());
         if with_feedback[a] {
             header.push(neutralise(&format!("{} (Feedback)", x.name)).into_owned());
         }
