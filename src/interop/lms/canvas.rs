@@ -56,13 +56,14 @@ pub fn parse(table: &Table, header: usize) -> Result<LmsFile, ImportError> {
     let mut assessments = Vec::new();
     let mut columns = Vec::new();
     let mut skipped = Vec::new();
+    let mut computed = 0;
     for (col, h) in head.fields.iter().enumerate().skip(section + 1) {
         let column = col as u64 + 1;
         let possible = points.map(|r| r.get(col).trim()).unwrap_or("");
         let h = restore_text(h.trim());
         // Computed columns say so in Points Possible, whatever their names.
         if possible.eq_ignore_ascii_case("(read only)") {
-            skipped.push(h.to_string());
+            computed += 1;
             continue;
         }
         let (name, lms_id) = match title_and_id(h) {
@@ -194,6 +195,7 @@ pub fn parse(table: &Table, header: usize) -> Result<LmsFile, ImportError> {
         assessments,
         students,
         skipped,
+        computed,
     })
 }
 

@@ -54,11 +54,16 @@ pub fn parse(table: &Table, header: usize) -> Result<LmsFile, ImportError> {
     let mut assessments: Vec<LmsAssessment> = Vec::new();
     let mut columns = Vec::new();
     let mut skipped = Vec::new();
+    let mut computed = 0;
     for (col, h) in head.fields.iter().enumerate().skip(first_item) {
         let column = col as u64 + 1;
         let possible = points.map(|r| r.get(col).trim()).unwrap_or("");
-        if h.trim().is_empty() || is_overall(h, &students_rows, col, first_item, possible) {
-            skipped.push(h.trim().to_string());
+        if is_overall(h, &students_rows, col, first_item, possible) {
+            computed += 1;
+            continue;
+        }
+        if h.trim().is_empty() {
+            skipped.push(format!("column {column} (no header)"));
             continue;
         }
         let name = restore_text(h.trim()).to_string();
@@ -187,6 +192,7 @@ pub fn parse(table: &Table, header: usize) -> Result<LmsFile, ImportError> {
         assessments,
         students,
         skipped,
+        computed,
     })
 }
 

@@ -194,8 +194,10 @@ pub struct LmsFile {
     pub assessments: Vec<LmsAssessment>,
     pub students: Vec<LmsStudent>,
     /// Columns that are neither identity nor grades, and are not read (for the summary):
-    /// computed, custom, totals.
+    /// custom columns, unknown ones.
     pub skipped: Vec<String>,
+    /// Columns the LMS computes (totals, scores, percentages, letters), not read.
+    pub computed: usize,
 }
 
 /// Reads a grade cell: a number (a decimal comma too when the separator is not a comma),
@@ -286,8 +288,10 @@ pub struct Summary {
     pub default_max: Vec<String>,
     /// Assessments whose max points in the file differ from the course's (kept).
     pub max_differs: Vec<String>,
-    /// Columns not read (computed, custom, totals).
+    /// Columns not read (custom, unknown).
     pub skipped: Vec<String>,
+    /// Columns the LMS computes, not read.
+    pub computed: usize,
 }
 
 impl Summary {
@@ -321,6 +325,13 @@ impl Summary {
                 "\nThe file gives no max points: {} {} 100 (--max-points sets another)",
                 self.default_max.join(", "),
                 if dry_run { "would get" } else { "got" }
+            ));
+        }
+        if self.computed > 0 {
+            out.push_str(&format!(
+                "\n{}'s own totals and scores are not read: {}",
+                self.system.map_or("The LMS", System::name),
+                count(self.computed, "computed column")
             ));
         }
         if !self.skipped.is_empty() {
@@ -476,6 +487,7 @@ pub fn plan(
     let mut summary = Summary {
         system: Some(file.system),
         skipped: file.skipped.clone(),
+        computed: file.computed,
         ..Summary::default()
     };
     let mut problems = Problems::default();

@@ -77,7 +77,9 @@ enum Column {
     Item(String),
     /// The feedback of a grade item.
     Feedback(String),
-    /// A user field, a total, a percentage or letter display, the download time.
+    /// A total, a percentage or letter display: Moodle works them out.
+    Computed,
+    /// A user field, the download time, anything else.
     Skip,
 }
 
@@ -109,7 +111,7 @@ fn column_of(header: &str, course: Option<&Course>, suffixed: bool) -> Column {
             match &suffix[..suffix.len() - 1] {
                 "Real" => (base, "real"),
                 "Feedback" => (base, "feedback"),
-                "Percentage" | "Letter" => return Column::Skip,
+                "Percentage" | "Letter" => return Column::Computed,
                 // `Map design (submission)`: part of the name.
                 _ if suffixed => return Column::Skip,
                 _ => (h, "real"),
@@ -123,7 +125,7 @@ fn column_of(header: &str, course: Option<&Course>, suffixed: bool) -> Column {
         || base.eq_ignore_ascii_case("category total")
         || base.to_lowercase().ends_with(" total")
     {
-        return Column::Skip;
+        return Column::Computed;
     }
     // An assessment of the course with the whole title keeps it (one made here whose
     // name starts like a module's).
@@ -167,6 +169,7 @@ pub fn parse_for(
     let mut items = Vec::new();
     let mut feedback: Vec<(usize, String)> = Vec::new();
     let mut skipped = Vec::new();
+    let mut computed = 0;
     // A file that writes display types marks every grade item with one.
     let suffixed = head
         .fields
@@ -181,6 +184,7 @@ pub fn parse_for(
                     skipped.push(h.trim().to_string());
                 }
             }
+            Column::Computed => computed += 1,
             Column::Feedback(title) => feedback.push((col, title)),
             Column::Item(title) => {
                 if let Err(e) = crate::model::check_assessment_name(&title) {
@@ -297,6 +301,7 @@ pub fn parse_for(
         assessments,
         students,
         skipped,
+        computed,
     })
 }
 
