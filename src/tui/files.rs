@@ -74,7 +74,7 @@ pub fn import_grades(ctx: &mut Ctx, path: &str, confirmed: bool) -> Result<Impor
     };
     if !confirmed {
         return Ok(Imported::Preview(format!(
-            "{} Enter imports it.",
+            "{}\nEnter imports it.",
             summary.text(true)
         )));
     }
@@ -87,7 +87,7 @@ pub fn import_grades(ctx: &mut Ctx, path: &str, confirmed: bool) -> Result<Impor
     match ctx.data.execute_as(cmd, label) {
         Ok(_) => ctx.say(
             Tone::Success,
-            format!("{} (u undoes it)", summary.text(false).replace('\n', " ")),
+            format!("{} (u undoes it)", summary.text(false).replace('\n', "; ")),
         ),
         Err(e) => ctx.notice("Nothing imported", e.to_string()),
     }
