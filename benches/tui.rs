@@ -64,7 +64,7 @@ fn bench(c: &mut Criterion) {
         group.bench_function(format!("statistics after one grade change {label}"), |b| {
             b.iter(|| {
                 points = if points > 50.0 { 10.0 } else { 60.0 };
-                let old = editor.book().courses[0].students[0].cell(0);
+                let old = editor.book().courses[0].students.at(0).cell(0);
                 let entry = CellEntry {
                     course: 0,
                     student: 0,

@@ -8,7 +8,7 @@
 //! items of K are dropped, those whose removal gives the highest P. The final is
 //! Σ W_c·P_c / Σ W_c over categories with a percent and a weight above 0.
 
-use crate::model::{CategoryMode, Cell, Course, Mark, Student};
+use crate::model::{CategoryMode, Cell, Course, Mark, StudentRef};
 
 /// How a course turns cells into grades, worked out once for all its students.
 #[derive(Debug, Clone)]
@@ -79,17 +79,17 @@ impl<'a> Plan<'a> {
     }
 
     /// The current grade of a student.
-    pub fn final_grade(&self, student: &Student) -> Option<f64> {
+    pub fn final_grade(&self, student: StudentRef<'_>) -> Option<f64> {
         self.evaluate(student, Empty::Skip, None)
     }
 
     /// The final with every empty cell counted as missing (0).
-    pub fn final_with_zeros(&self, student: &Student) -> Option<f64> {
+    pub fn final_with_zeros(&self, student: StudentRef<'_>) -> Option<f64> {
         self.evaluate(student, Empty::As(0.0), None)
     }
 
     /// The current grade with its category percents and drops.
-    pub fn standing(&self, student: &Student) -> Standing {
+    pub fn standing(&self, student: StudentRef<'_>) -> Standing {
         let mut standing = Standing::default();
         standing.final_grade = self.evaluate(student, Empty::Skip, Some(&mut standing));
         standing.dropped.sort_unstable();
@@ -98,8 +98,8 @@ impl<'a> Plan<'a> {
 
     /// The percent student `s` counts for in assessment `a`, late work lost; `None` for
     /// an empty or excused cell.
-    pub fn cell_percent(&self, student: &Student, a: usize) -> Option<f64> {
-        let mark = *student.marks.get(a)?;
+    pub fn cell_percent(&self, student: StudentRef<'_>, a: usize) -> Option<f64> {
+        let mark = student.marks.get(a)?;
         let late = if matches!(mark, Mark::Points(_)) {
             student.late_days(a)
         } else {
@@ -113,7 +113,7 @@ impl<'a> Plan<'a> {
         )
     }
 
-    fn percent_or(&self, student: &Student, a: usize, empty: Empty) -> Option<f64> {
+    fn percent_or(&self, student: StudentRef<'_>, a: usize, empty: Empty) -> Option<f64> {
         match (student.marks.get(a), empty) {
             (Some(Mark::Empty), Empty::As(x)) => Some(x),
             _ => self.cell_percent(student, a),
@@ -123,7 +123,7 @@ impl<'a> Plan<'a> {
     /// The final under `empty`; fills `details` with categories and drops if given.
     fn evaluate(
         &self,
-        student: &Student,
+        student: StudentRef<'_>,
         empty: Empty,
         mut details: Option<&mut Standing>,
     ) -> Option<f64> {
@@ -172,10 +172,10 @@ impl<'a> Plan<'a> {
     /// empty cell of the student (extra credit included), brings the final (unrounded,
     /// drops recomputed) to the letter's lowest percent; `None` when the student has no
     /// empty cell or no x reaches it. Not capped: it may exceed 100 or 200.
-    pub fn needed(&self, student: &Student) -> Vec<Option<f64>> {
+    pub fn needed(&self, student: StudentRef<'_>) -> Vec<Option<f64>> {
         let letters = &self.course.letters.0;
         let wanted = letters.len().saturating_sub(1);
-        if !student.marks.contains(&Mark::Empty) {
+        if !student.marks.contains(Mark::Empty) {
             return vec![None; wanted];
         }
         let f = |x: f64| {
@@ -191,12 +191,12 @@ impl<'a> Plan<'a> {
 
     /// Whether the final is a straight line in the score on the empty cells: no category
     /// that drops anything has an empty cell (else the drops may change with the score).
-    fn is_linear(&self, student: &Student) -> bool {
+    fn is_linear(&self, student: StudentRef<'_>) -> bool {
         self.course.categories.iter().enumerate().all(|(c, cat)| {
             cat.drop_lowest == 0
                 || !self.members[c]
                     .iter()
-                    .any(|&a| student.marks.get(a) == Some(&Mark::Empty))
+                    .any(|&a| student.marks.get(a) == Some(Mark::Empty))
         })
     }
 }

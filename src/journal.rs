@@ -512,7 +512,7 @@ pub fn describe(
 /// student, in a new assessment).
 #[derive(Default)]
 struct Added<'a> {
-    students: Vec<(usize, usize, &'a crate::model::Student)>,
+    students: Vec<(usize, usize, crate::model::StudentRef<'a>)>,
     assessments: Vec<(usize, usize, &'a crate::model::Assessment)>,
 }
 
@@ -528,11 +528,11 @@ fn collect<'a>(
             .get(c)
             .map_or_else(String::new, |c| c.name.clone())
     };
-    let student_change = |c: usize, s: &crate::model::Student, text: String| {
+    let student_change = |c: usize, s: crate::model::StudentRef<'_>, text: String| {
         (
             course_name(c),
             Change::Student {
-                student: s.name.clone(),
+                student: s.name.to_string(),
                 id: s.profile.id.clone(),
                 text: one_line(&text, MAX_TEXT_CHARS),
             },
@@ -567,7 +567,7 @@ fn collect<'a>(
             found.push((
                 course.name.clone(),
                 Change::Cell {
-                    student: student.name.clone(),
+                    student: student.name.to_string(),
                     id: student.profile.id.clone(),
                     assessment: assessment.name.clone(),
                     old,
@@ -592,10 +592,10 @@ fn collect<'a>(
                 .map(|c| c.assessments.iter().map(|a| a.name.as_str()).collect())
                 .unwrap_or_default();
             for (k, s) in students.iter().enumerate() {
-                added.students.push((*course, index + k, s));
+                added.students.push((*course, index + k, s.view()));
                 found.push(student_change(
                     *course,
-                    s,
+                    s.view(),
                     format!("added student {}", s.name),
                 ));
                 // The grades a new student comes with (an import, an undone delete).
@@ -637,7 +637,7 @@ fn collect<'a>(
                 let grades = s
                     .marks
                     .iter()
-                    .filter(|m| **m != crate::model::Mark::Empty)
+                    .filter(|m| *m != crate::model::Mark::Empty)
                     .count();
                 let text = format!(
                     "deleted student {} and {}",
@@ -670,7 +670,7 @@ fn collect<'a>(
                 course_name(*course),
                 Change::Renamed {
                     what: Named::Student,
-                    from: s.name.clone(),
+                    from: s.name.to_string(),
                     to: name.clone(),
                     id: s.profile.id.clone(),
                 },

@@ -186,7 +186,7 @@ pub fn grade(
         let old = book.courses[c]
             .lookup_student(student)?
             .zip(find_assessment(book, c, options.assessment))
-            .map(|(s, a)| book.courses[c].students[s].cell(a))
+            .map(|(s, a)| book.courses[c].students.at(s).cell(a))
             .unwrap_or_default();
         let mut cell = old.with_mark(mark);
         if let Some(late) = options.late {
@@ -198,7 +198,7 @@ pub fn grade(
         let (cmd, entry) = book.grade_by_name(c, student, cell, options.assessment)?;
         ed.execute(ed.book().in_course(c, cmd), Utc::now())?;
         let course = &ed.book().courses[c];
-        let s = &course.students[entry.student];
+        let s = course.students.at(entry.student);
         let a = &course.assessments[entry.assessment];
         let was = match old.mark {
             Mark::Empty => String::new(),

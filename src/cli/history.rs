@@ -26,7 +26,7 @@ pub fn verify(path: &Path, out: &mut dyn std::io::Write) -> Result<String, Error
         .map(|s| {
             s.marks
                 .iter()
-                .filter(|m| **m != crate::model::Mark::Empty)
+                .filter(|m| *m != crate::model::Mark::Empty)
                 .count()
         })
         .sum();
@@ -127,8 +127,8 @@ pub fn log(
         Some(query) => match course.map(|c| book.courses[c].lookup_student(query)) {
             Some(Err(e)) => return Err(e.into()),
             Some(Ok(Some(s))) => {
-                let s = &book.courses[course.unwrap_or(0)].students[s];
-                Some((s.name.clone(), s.profile.id.clone()))
+                let s = book.courses[course.unwrap_or(0)].students.at(s);
+                Some((s.name.to_string(), s.profile.id.clone()))
             }
             _ => Some((query.trim().to_string(), None)),
         },

@@ -73,7 +73,7 @@ pub fn print(course: &Course, json: bool, out: &mut dyn std::io::Write) -> Resul
 }
 
 fn student_json<'a>(course: &'a Course, plan: &Plan, r: &Report, i: usize) -> StudentJson<'a> {
-    let s = &course.students[i];
+    let s = course.students.at(i);
     let standing = plan.standing(s);
     let letters = &course.letters.0;
     let needed = letters
@@ -90,14 +90,14 @@ fn student_json<'a>(course: &'a Course, plan: &Plan, r: &Report, i: usize) -> St
     let grades = course
         .assessments
         .iter()
-        .zip(&s.marks)
+        .zip(s.marks)
         .map(|(a, m)| {
-            let value = cell_json(&(*m).into()).unwrap_or(Value::Null);
+            let value = cell_json(&m.into()).unwrap_or(Value::Null);
             (a.name.clone(), value)
         })
         .collect();
     StudentJson {
-        name: &s.name,
+        name: s.name,
         final_grade: r.finals[i],
         letter: r.finals[i].map(|f| course.letters.letter(f)),
         rank: r.ranks[i],
@@ -140,7 +140,7 @@ fn to_json(course: &Course, r: &Report) -> Result<String, Error> {
             .iter()
             .filter_map(|&i| {
                 Some(TopJson {
-                    name: &course.students[i].name,
+                    name: course.students.at(i).name,
                     final_grade: r.finals[i]?,
                 })
             })
@@ -189,8 +189,8 @@ pub fn syllabus(course: &Course) -> String {
 /// A cell as the text report shows it: `9.5`, `EX`, `M`, `–`; `[...]` when dropped, `L2`
 /// when two days late, `*` with a comment.
 fn cell_text(course: &Course, standing: &Standing, s: usize, a: usize) -> String {
-    let student = &course.students[s];
-    let mut text = match student.marks[a] {
+    let student = course.students.at(s);
+    let mut text = match student.mark(a) {
         Mark::Empty => "–".to_string(),
         Mark::Points(p) => one_decimal(Some(p)),
         other => other.text(),
@@ -232,12 +232,12 @@ fn to_text(course: &Course, r: &Report) -> String {
     let rows: Vec<Vec<String>> = order
         .iter()
         .map(|&i| {
-            let standing = plan.standing(&course.students[i]);
-            let student = &course.students[i];
+            let standing = plan.standing(course.students.at(i));
+            let student = course.students.at(i);
             let name = if student.profile.withdrawn() {
                 format!("{} (withdrawn)", student.name)
             } else {
-                student.name.clone()
+                student.name.to_string()
             };
             let mut row = vec![r.ranks[i].map_or("–".into(), |k| k.to_string()), name];
             row.extend((0..course.assessments.len()).map(|a| cell_text(course, &standing, i, a)));
@@ -299,7 +299,7 @@ fn summary_lines(course: &Course, r: &Report) -> String {
         .map(|&i| {
             format!(
                 "{} ({})",
-                course.students[i].name,
+                course.students.at(i).name,
                 two_decimals(r.finals[i])
             )
         })

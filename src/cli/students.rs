@@ -129,7 +129,7 @@ pub fn student_command(
         } => write(path, "student edit", |ed| {
             let c = resolve_course(ed.book(), course.as_deref())?;
             let s = ed.book().courses[c].student(&student)?;
-            let old = ed.book().courses[c].students[s].clone();
+            let old = ed.book().courses[c].students.at(s);
             let mut cmds = Vec::new();
             if let Some(name) = rename {
                 cmds.push(Command::RenameStudent {
@@ -139,7 +139,7 @@ pub fn student_command(
                 });
             }
             let new = profile.apply(old.profile.clone());
-            if new != old.profile {
+            if new != *old.profile {
                 // An id first when there is one, so that a name shared with students who
                 // have ids can be taken; else the name first, before an id goes.
                 let set = Command::SetProfile {
@@ -170,7 +170,7 @@ pub fn student_command(
                     let p = &s.profile;
                     let field = |v: &Option<String>| v.clone().unwrap_or_else(|| "–".into());
                     rows.push(vec![
-                        s.name.clone(),
+                        s.name.to_string(),
                         field(&p.id),
                         field(&p.email),
                         field(&p.section),
@@ -223,7 +223,7 @@ fn set_status(
     write(path, "student status", |ed| {
         let c = resolve_course(ed.book(), course)?;
         let s = ed.book().courses[c].student(student)?;
-        let old = ed.book().courses[c].students[s].profile.clone();
+        let old = ed.book().courses[c].students.at(s).profile.clone();
         if old.status == status {
             return Err(ModelError::invalid(format!(
                 "{} is already {}",
@@ -243,9 +243,9 @@ fn set_status(
         Ok(match status {
             Status::Withdrawn => format!(
                 "{} is withdrawn: grades kept, left out of statistics and ranks\n",
-                course.students[s].name
+                course.students.at(s).name
             ),
-            Status::Active => format!("{} is enrolled again\n", course.students[s].name),
+            Status::Active => format!("{} is enrolled again\n", course.students.at(s).name),
         })
     })
 }

@@ -156,7 +156,7 @@ pub fn preview_text(course: &Course, preview: &Preview) -> String {
                 }
             };
             vec![
-                format!("  {}", course.students[*s].name),
+                format!("  {}", course.students.at(*s).name),
                 blank(old),
                 "→".into(),
                 blank(new),

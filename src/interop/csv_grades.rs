@@ -82,7 +82,7 @@ pub fn export(course: &Course) -> Result<String, csv::Error> {
                 && course
                     .students
                     .iter()
-                    .any(|s| Field::of(&s.profile, f).is_some())
+                    .any(|s| Field::of(s.profile, f).is_some())
         })
         .collect();
     let mut header = vec!["student"];
@@ -91,14 +91,14 @@ pub fn export(course: &Course) -> Result<String, csv::Error> {
     header.extend(COMPUTED);
     w.write_record(header.iter().map(|h| neutralise(h).into_owned()))?;
     for (s, fin) in course.students.iter().zip(&report.finals) {
-        let mut row = vec![neutralise(&s.name).into_owned()];
+        let mut row = vec![neutralise(s.name).into_owned()];
         row.extend(
             fields
                 .iter()
-                .map(|&(f, _)| neutralise(Field::of(&s.profile, f).unwrap_or("")).into_owned()),
+                .map(|&(f, _)| neutralise(Field::of(s.profile, f).unwrap_or("")).into_owned()),
         );
         row.extend(s.marks.iter().map(|m| match m {
-            Mark::Points(p) => exact(*p),
+            Mark::Points(p) => exact(p),
             other => other.text(),
         }));
         row.push(fin.map(exact).unwrap_or_default());
@@ -369,7 +369,7 @@ fn read_row(
             None => Ok(by_name()
                 .ok()
                 .flatten()
-                .filter(|&i| course.students[i].profile.id.is_none())),
+                .filter(|&i| course.students.at(i).profile.id.is_none())),
         },
         None => by_name(),
     };
@@ -441,7 +441,7 @@ fn plan(course: &Course, c: usize, columns: &Columns, rows: Vec<RowData>) -> (Co
             match existing_index {
                 Some(student) => {
                     // Late days and a comment stay with the cell when its mark changes.
-                    let old = course.students[student].cell(assessment);
+                    let old = course.students.at(student).cell(assessment);
                     grades.push(Command::SetCell(CellEntry {
                         course: c,
                         student,
@@ -456,7 +456,7 @@ fn plan(course: &Course, c: usize, columns: &Columns, rows: Vec<RowData>) -> (Co
             Some(student) => {
                 summary.updated_students += 1;
                 // The parts of who they are the file gives replace the ones kept.
-                let old = &course.students[student].profile;
+                let old = course.students.at(student).profile;
                 let mut profile = old.clone();
                 for &field in &row.given {
                     if let Some(value) = Field::of(&row.profile, field) {

@@ -461,7 +461,7 @@ fn course_json(c: &Course) -> CourseJson {
         .students
         .iter()
         .map(|s| StudentJson {
-            name: s.name.clone(),
+            name: s.name.to_string(),
             id: s.profile.id.clone(),
             email: s.profile.email.clone(),
             section: s.profile.section.clone(),

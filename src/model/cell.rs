@@ -126,7 +126,7 @@ impl Cell {
         }
     }
 
-    fn note(&self, assessment: usize) -> Option<CellNote> {
+    pub(super) fn note(&self, assessment: usize) -> Option<CellNote> {
         (self.late_days > 0 || self.comment.is_some()).then(|| CellNote {
             assessment,
             late_days: self.late_days,
@@ -158,74 +158,21 @@ impl Student {
         }
     }
 
-    fn note_index(&self, assessment: usize) -> Result<usize, usize> {
-        self.notes
-            .binary_search_by_key(&assessment, |n| n.assessment)
-    }
-
     /// Cell `a` whole (an empty cell past the end).
     pub fn cell(&self, a: usize) -> Cell {
-        let mark = self.marks.get(a).copied().unwrap_or_default();
-        match self.note_index(a) {
-            Ok(i) => Cell {
-                mark,
-                late_days: self.notes[i].late_days,
-                comment: self.notes[i].comment.clone(),
-            },
-            Err(_) => mark.into(),
-        }
+        self.view().cell(a)
     }
 
     /// Every cell, in assessment order.
     pub fn cells(&self) -> impl Iterator<Item = Cell> + '_ {
-        (0..self.marks.len()).map(|a| self.cell(a))
+        self.view().cells()
     }
 
     pub fn late_days(&self, a: usize) -> u32 {
-        self.note_index(a).map_or(0, |i| self.notes[i].late_days)
+        self.view().late_days(a)
     }
 
     pub fn comment(&self, a: usize) -> Option<&str> {
-        self.note_index(a)
-            .ok()
-            .and_then(|i| self.notes[i].comment.as_deref())
-    }
-
-    /// Replaces cell `a` (which must exist); returns what it was.
-    pub(super) fn set_cell(&mut self, a: usize, cell: Cell) -> Cell {
-        let old = self.cell(a);
-        self.marks[a] = cell.mark;
-        match (self.note_index(a), cell.note(a)) {
-            (Ok(i), Some(note)) => self.notes[i] = note,
-            (Ok(i), None) => {
-                self.notes.remove(i);
-            }
-            (Err(i), Some(note)) => self.notes.insert(i, note),
-            (Err(_), None) => {}
-        }
-        old
-    }
-
-    /// Inserts a column at `a`: later notes move one to the right.
-    pub(super) fn insert_cell(&mut self, a: usize, cell: Cell) {
-        self.marks.insert(a, cell.mark);
-        for n in self.notes.iter_mut().filter(|n| n.assessment >= a) {
-            n.assessment += 1;
-        }
-        if let Some(note) = cell.note(a) {
-            let i = self.note_index(a).unwrap_or_else(|i| i);
-            self.notes.insert(i, note);
-        }
-    }
-
-    /// Removes column `a`; later notes move one to the left. Returns the cell.
-    pub(super) fn remove_cell(&mut self, a: usize) -> Cell {
-        let cell = self.cell(a);
-        self.marks.remove(a);
-        self.notes.retain(|n| n.assessment != a);
-        for n in self.notes.iter_mut().filter(|n| n.assessment > a) {
-            n.assessment -= 1;
-        }
-        cell
+        self.view().comment(a)
     }
 }

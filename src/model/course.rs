@@ -8,8 +8,8 @@ use super::validate::{
     check_name, check_points, check_positive, check_score, check_stored_name,
 };
 use super::{
-    Assessment, Category, Cell, Course, Mark, Observation, Profile, Student, check_profile,
-    check_roster, find_duplicate,
+    Assessment, Category, Cell, Course, Mark, Observation, Profile, Student, StudentRef,
+    check_profile, check_roster, find_duplicate,
 };
 use crate::error::ModelError;
 
@@ -257,17 +257,29 @@ impl Course {
     // ---- Students ----
 
     /// Checks that the roster still tells its students apart with student `s` as
-    /// `name` and `id`.
+    /// `name` and `id`: one pass over the others, allocating nothing.
     fn check_roster_with(&self, s: usize, name: &str, id: Option<&str>) -> Result<(), ModelError> {
-        // The student changed goes last, so that a clash is told in the new spelling.
-        let others = self
-            .students
-            .iter()
-            .enumerate()
-            .filter(|&(i, _)| i != s)
-            .map(|(_, st)| (st.name.as_str(), st.profile.id.as_deref()));
-        let all: Vec<_> = others.chain([(name, id)]).collect();
-        check_roster(all.into_iter())
+        for (i, other) in self.students.iter().enumerate() {
+            if i == s {
+                continue;
+            }
+            let other_id = other.profile.id.as_deref();
+            if let (Some(a), Some(b)) = (id, other_id)
+                && super::same_id(a, b)
+            {
+                return Err(ModelError::invalid(format!(
+                    "another student has the id {}",
+                    crate::text::quote(a)
+                )));
+            }
+            if (id.is_none() || other_id.is_none()) && super::same_name(other.name, name) {
+                return Err(ModelError::invalid(format!(
+                    "a student named {} already exists (two may share a name when each has an id)",
+                    crate::text::quote(name)
+                )));
+            }
+        }
+        Ok(())
     }
 
     fn rename_student(&mut self, student: usize, name: String) -> Result<String, ModelError> {
@@ -280,7 +292,7 @@ impl Course {
             .id
             .clone();
         self.check_roster_with(student, &name, id.as_deref())?;
-        Ok(std::mem::replace(&mut self.students[student].name, name))
+        Ok(self.students.set_name(student, &name))
     }
 
     fn set_profile(&mut self, student: usize, profile: Profile) -> Result<Profile, ModelError> {
@@ -290,12 +302,9 @@ impl Course {
             .get(student)
             .ok_or(ModelError::Gone("student"))?
             .name
-            .clone();
+            .to_string();
         self.check_roster_with(student, &name, profile.id.as_deref())?;
-        Ok(std::mem::replace(
-            &mut self.students[student].profile,
-            profile,
-        ))
+        Ok(self.students.set_profile(student, profile))
     }
 
     fn insert_students(
@@ -317,17 +326,17 @@ impl Course {
             if student.marks.is_empty() && student.notes.is_empty() {
                 student.marks = vec![Mark::Empty; self.assessments.len()];
             }
-            self.check_student_cells(student)?;
+            self.check_student_cells(student.view())?;
         }
         check_roster(
             self.students
                 .iter()
-                .chain(&students)
-                .map(|s| (s.name.as_str(), s.profile.id.as_deref()))
+                .chain(students.iter().map(Student::view))
+                .map(|s| (s.name, s.profile.id.as_deref()))
                 .collect::<Vec<_>>()
                 .into_iter(),
         )?;
-        self.students.splice(index..index, students);
+        self.students.insert_many(index, students);
         Ok(())
     }
 
@@ -335,13 +344,13 @@ impl Course {
         let end = index
             .checked_add(count)
             .filter(|&e| e <= self.students.len());
-        let end = end.ok_or(ModelError::Gone("student"))?;
-        Ok(self.students.drain(index..end).collect())
+        end.ok_or(ModelError::Gone("student"))?;
+        Ok(self.students.remove_many(index, count))
     }
 
     /// A student's cells fit the assessments: one mark each, notes in order and in range,
     /// every cell valid.
-    fn check_student_cells(&self, student: &Student) -> Result<(), ModelError> {
+    fn check_student_cells(&self, student: StudentRef<'_>) -> Result<(), ModelError> {
         if student.marks.len() != self.assessments.len() {
             return Err(ModelError::invalid(format!(
                 "{} has {} grades for {} assessments",
@@ -350,6 +359,17 @@ impl Course {
                 self.assessments.len()
             )));
         }
+        for (a, mark) in self.assessments.iter().zip(student.marks) {
+            if let Mark::Points(p) = mark {
+                check_points(p, a.max_points, &a.name)?;
+            }
+        }
+        self.check_notes(student)
+    }
+
+    /// A student's late days and comments: in order, in range, each meaningful and
+    /// valid with its mark.
+    fn check_notes(&self, student: StudentRef<'_>) -> Result<(), ModelError> {
         let ordered = student
             .notes
             .windows(2)
@@ -368,15 +388,55 @@ impl Course {
                 student.name
             )));
         }
-        for (a, mark) in self.assessments.iter().zip(&student.marks) {
-            if let Mark::Points(p) = mark {
-                check_points(*p, a.max_points, &a.name)?;
-            }
-        }
-        for n in &student.notes {
+        for n in student.notes {
             check_cell_note(&student.cell(n.assessment))?;
         }
         Ok(())
+    }
+
+    /// Every mark of the roster: a mark, and points from 0 to twice the max points. One
+    /// pass over the packed marks, run by run.
+    fn check_marks(&self) -> Result<(), ModelError> {
+        use super::packed;
+        let width = self.assessments.len();
+        if width == 0 {
+            return Ok(());
+        }
+        let limits: Vec<f64> = self
+            .assessments
+            .iter()
+            .map(|a| 2.0 * a.max_points)
+            .collect();
+        for run in self.students.runs() {
+            for row in run.marks.chunks_exact(width) {
+                let fine = row.iter().zip(&limits).all(|(&bits, &limit)| {
+                    if bits >> 63 == 0 {
+                        // False for infinities and NaNs too.
+                        f64::from_bits(bits) <= limit
+                    } else {
+                        bits >= packed::MISSING
+                    }
+                });
+                if !fine {
+                    return Err(self.mark_error(row));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[cold]
+    fn mark_error(&self, row: &[u64]) -> ModelError {
+        for (a, &bits) in self.assessments.iter().zip(row) {
+            if bits >> 63 == 1 {
+                if !super::packed::is_valid(bits) {
+                    return ModelError::invalid("a grade is not a mark gradebook writes");
+                }
+            } else if let Err(e) = check_points(f64::from_bits(bits), a.max_points, &a.name) {
+                return e;
+            }
+        }
+        ModelError::invalid("a grade is out of range")
     }
 
     // ---- Assessments ----
@@ -447,9 +507,7 @@ impl Course {
             .into_iter()
             .map(|cell| check_cell(cell, &assessment))
             .collect::<Result<Vec<_>, _>>()?;
-        for (s, cell) in self.students.iter_mut().zip(cells) {
-            s.insert_cell(index, cell);
-        }
+        self.students.insert_column(index, cells);
         self.assessments.insert(index, assessment);
         Ok(())
     }
@@ -459,11 +517,7 @@ impl Course {
             return Err(ModelError::Gone("assessment"));
         }
         let assessment = self.assessments.remove(index);
-        let cells = self
-            .students
-            .iter_mut()
-            .map(|s| s.remove_cell(index))
-            .collect();
+        let cells = self.students.remove_column(index);
         Ok((assessment, cells))
     }
 
@@ -473,7 +527,7 @@ impl Course {
         }
         let new = self.check_assessment(&new, Some(index))?;
         if let Some(s) = self.students.iter().find(|s| {
-            s.marks[index]
+            s.mark(index)
                 .points()
                 .is_some_and(|p| p > 2.0 * new.max_points)
         }) {
@@ -494,11 +548,10 @@ impl Course {
             .get(e.assessment)
             .ok_or(ModelError::Gone("assessment"))?;
         let cell = check_cell(e.cell, a)?;
-        let s = self
-            .students
-            .get_mut(e.student)
-            .ok_or(ModelError::Gone("student"))?;
-        let old = s.set_cell(e.assessment, cell);
+        if e.student >= self.students.len() {
+            return Err(ModelError::Gone("student"));
+        }
+        let old = self.students.set_cell(e.student, e.assessment, cell);
         Ok(CellEntry { cell: old, ..e })
     }
 
@@ -542,21 +595,28 @@ impl Course {
     pub fn validate(&self) -> Result<(), ModelError> {
         self.validate_syllabus()?;
         check_count("students in a course", self.students.len(), MAX_STUDENTS)?;
-        for s in &self.students {
-            check_stored_name("student", &s.name)?;
-            if check_profile(s.profile.clone())? != s.profile {
+        if !self.students.is_empty() && self.students.width() != self.assessments.len() {
+            return Err(ModelError::invalid(format!(
+                "the students have {} grades each for {} assessments",
+                self.students.width(),
+                self.assessments.len()
+            )));
+        }
+        for name in self.students.names() {
+            check_stored_name("student", name)?;
+        }
+        for (i, profile, _) in self.students.extras() {
+            let s = self.students.at(i);
+            if check_profile(profile.clone())? != *profile {
                 return Err(ModelError::invalid(format!(
                     "{}'s id, e-mail, section or note has spaces around it",
                     s.name
                 )));
             }
-            self.check_student_cells(s)?;
+            self.check_notes(s)?;
         }
-        check_roster(
-            self.students
-                .iter()
-                .map(|s| (s.name.as_str(), s.profile.id.as_deref())),
-        )?;
+        self.check_marks()?;
+        check_roster(self.students.identities())?;
         check_count(
             "observations in a course",
             self.study.len(),

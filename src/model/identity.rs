@@ -199,32 +199,166 @@ pub fn check_profile(p: Profile) -> Result<Profile, ModelError> {
 
 /// Checks that a roster tells its students apart: ids unique, and a name shared only by
 /// students who all have an id. `students` gives each one's name and id.
+///
+/// One pass puts a hash of each name (and id) in an open-addressing table of 8-byte
+/// slots; a name whose hash is already there is set aside with the first of it. Only
+/// those few are then compared as text: if those two may share it, all who share it have
+/// ids. Two different names with one hash send the whole roster the slow way.
 pub fn check_roster<'a>(
-    students: impl ExactSizeIterator<Item = (&'a str, Option<&'a str>)>,
+    students: impl ExactSizeIterator<Item = (&'a str, Option<&'a str>)> + Clone,
 ) -> Result<(), ModelError> {
-    let mut ids: HashMap<String, ()> = HashMap::with_capacity(students.len());
-    // Name hash → the students of that name seen so far (name, whether it has an id).
-    let mut names: HashMap<u64, Vec<(&str, bool)>> = HashMap::with_capacity(students.len());
-    for (name, id) in students {
-        if let Some(id) = id
-            && ids.insert(id.to_ascii_lowercase(), ()).is_some()
-        {
+    let n = students.len();
+    let names = clashes(n, students.clone().map(|(name, _)| Some(name_hash(name))));
+    let ids = if students.clone().any(|(_, id)| id.is_some()) {
+        clashes(n, students.clone().map(|(_, id)| id.map(id_hash)))
+    } else {
+        Vec::new()
+    };
+    if names.is_empty() && ids.is_empty() {
+        return Ok(());
+    }
+    // The students of the clashes, by index.
+    let mut wanted: Vec<usize> = names
+        .iter()
+        .chain(&ids)
+        .flat_map(|&(a, b)| [a, b])
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut found = HashMap::with_capacity(wanted.len());
+    let mut next = wanted.iter().peekable();
+    for (i, s) in students.clone().enumerate() {
+        if next.peek() == Some(&&i) {
+            found.insert(i, s);
+            next.next();
+        }
+    }
+    let get = |i: usize| found.get(&i).copied().unwrap_or(("", None));
+    if let Some(&(a, b)) = ids.first() {
+        let (id_a, id_b) = (get(a).1.unwrap_or(""), get(b).1.unwrap_or(""));
+        if !same_id(id_a, id_b) {
+            return check_ids_slowly(students);
+        }
+        return Err(ModelError::invalid(format!(
+            "another student has the id {}",
+            quote(id_b)
+        )));
+    }
+    for &(a, b) in &names {
+        let ((name_a, id_a), (name_b, id_b)) = (get(a), get(b));
+        if !same_name(name_a, name_b) {
+            return check_names_slowly(students);
+        }
+        if id_a.is_none() || id_b.is_none() {
+            return Err(shared_name(name_b));
+        }
+    }
+    Ok(())
+}
+
+/// Pairs `(first, later)` of the items whose keys share a hash, `later` compared only
+/// with the first of its hash; `None` keys are left out. Items are fewer than 2^20.
+///
+/// The keys are first spread by their top byte into 256 buckets (in order), then each
+/// bucket goes through an open-addressing table small enough to stay in the cache.
+fn clashes(n: usize, keys: impl Iterator<Item = Option<u64>>) -> Vec<(usize, usize)> {
+    const INDEX: u64 = (1 << 20) - 1;
+    // Each key with its item's index in its low 20 bits.
+    let packed: Vec<u64> = keys
+        .enumerate()
+        .filter_map(|(i, k)| k.map(|h| (h & !INDEX) | i as u64))
+        .collect();
+    debug_assert!(packed.len() <= n);
+    let mut starts = [0usize; 257];
+    for &k in &packed {
+        starts[(k >> 56) as usize + 1] += 1;
+    }
+    for b in 0..256 {
+        starts[b + 1] += starts[b];
+    }
+    let mut spread = vec![0u64; packed.len()];
+    let mut at = starts;
+    for &k in &packed {
+        let b = (k >> 56) as usize;
+        spread[at[b]] = k;
+        at[b] += 1;
+    }
+    let mut found = Vec::new();
+    let mut table: Vec<u64> = Vec::new();
+    for b in 0..256 {
+        let bucket = &spread[starts[b]..starts[b + 1]];
+        if bucket.len() < 2 {
+            continue;
+        }
+        // At most three quarters full: few probes.
+        let size = (bucket.len() + bucket.len() / 3 + 1).next_power_of_two();
+        table.clear();
+        table.resize(size, u64::MAX);
+        for &k in bucket {
+            let mut slot = (k >> 20) as usize & (size - 1);
+            loop {
+                let held = table[slot];
+                if held == u64::MAX {
+                    table[slot] = k;
+                    break;
+                }
+                if held & !INDEX == k & !INDEX {
+                    found.push(((held & INDEX) as usize, (k & INDEX) as usize));
+                    break;
+                }
+                slot = (slot + 1) & (size - 1);
+            }
+        }
+    }
+    found.sort_unstable_by_key(|&(_, later)| later);
+    found
+}
+
+/// A hash under which ids [`same_id`] takes for one fall together: a name's hash (which
+/// also ignores more than ASCII case, sending such rare pairs the slow way).
+fn id_hash(id: &str) -> u64 {
+    name_hash(id)
+}
+
+/// [`check_roster`]'s rule on ids, by their full text.
+fn check_ids_slowly<'a>(
+    students: impl Iterator<Item = (&'a str, Option<&'a str>)>,
+) -> Result<(), ModelError> {
+    let mut seen = std::collections::HashSet::new();
+    for id in students.filter_map(|(_, id)| id) {
+        if !seen.insert(id.trim().to_ascii_lowercase()) {
             return Err(ModelError::invalid(format!(
                 "another student has the id {}",
                 quote(id)
             )));
         }
-        let same = names.entry(name_hash(name)).or_default();
-        if same
-            .iter()
-            .any(|&(other, has_id)| same_name(other, name) && !(has_id && id.is_some()))
-        {
-            return Err(ModelError::invalid(format!(
-                "a student named {} already exists (two may share a name when each has an id)",
-                quote(name)
-            )));
+    }
+    Ok(())
+}
+
+fn shared_name(name: &str) -> ModelError {
+    ModelError::invalid(format!(
+        "a student named {} already exists (two may share a name when each has an id)",
+        quote(name)
+    ))
+}
+
+/// [`check_roster`]'s rule on names, by their full keys.
+fn check_names_slowly<'a>(
+    students: impl Iterator<Item = (&'a str, Option<&'a str>)>,
+) -> Result<(), ModelError> {
+    let mut first: HashMap<String, bool> = HashMap::new();
+    for (name, id) in students {
+        match first.entry(super::name_key(name)) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(id.is_some());
+            }
+            std::collections::hash_map::Entry::Occupied(slot) => {
+                if !(*slot.get() && id.is_some()) {
+                    return Err(shared_name(name));
+                }
+            }
         }
-        same.push((name, id.is_some()));
     }
     Ok(())
 }
@@ -244,7 +378,7 @@ impl<'a> StudentIndex<'a> {
             if let Some(id) = &s.profile.id {
                 by_id.insert(id.to_ascii_lowercase(), i);
             }
-            by_name.entry(name_hash(&s.name)).or_default().push(i);
+            by_name.entry(name_hash(s.name)).or_default().push(i);
         }
         Self {
             course,
@@ -269,7 +403,7 @@ impl<'a> StudentIndex<'a> {
             .into_iter()
             .flatten()
             .copied()
-            .filter(|&i| same_name(&self.course.students[i].name, query))
+            .filter(|&i| same_name(self.course.students.at(i).name, query))
             .collect();
         if let Some(i) = self.by_id(query) {
             if matches.iter().all(|&m| m == i) {
@@ -309,7 +443,7 @@ impl Course {
             .iter()
             .position(|s| s.profile.id.as_deref().is_some_and(|id| same_id(id, query)));
         let mut matches: Vec<usize> = (0..self.students.len())
-            .filter(|&i| same_name(&self.students[i].name, query))
+            .filter(|&i| same_name(self.students.at(i).name, query))
             .collect();
         // An id that is also another student's name names neither for sure.
         if let Some(i) = by_id {
@@ -334,9 +468,42 @@ impl Course {
         };
         let more = student.profile.describe();
         if more.is_empty() {
-            student.name.clone()
+            student.name.to_string()
         } else {
             format!("{} ({more})", student.name)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Items whose keys share a hash are paired with the first of it; the rest never.
+    #[test]
+    fn clashes_pair_each_item_with_the_first_of_its_hash() {
+        let keys = [
+            Some(7 << 20),
+            None,
+            Some(9 << 20),
+            Some(7 << 20),
+            Some(7 << 20),
+            None,
+        ];
+        assert_eq!(clashes(keys.len(), keys.into_iter()), [(0, 3), (0, 4)]);
+        let apart = [Some(1 << 20), Some(2 << 20), Some(3 << 20)];
+        assert!(clashes(3, apart.into_iter()).is_empty());
+    }
+
+    /// The slow ways, taken when two different names or ids share a hash, keep the rule.
+    #[test]
+    fn the_slow_ways_keep_the_rule() {
+        let ok = [("Ann", Some("1")), ("ann", Some("2")), ("Bob", None)];
+        assert!(check_names_slowly(ok.into_iter()).is_ok());
+        assert!(check_ids_slowly(ok.into_iter()).is_ok());
+        let shared = [("Ann", Some("1")), ("Bob", None), ("ANN", None)];
+        assert!(check_names_slowly(shared.into_iter()).is_err());
+        let twice = [("Ann", Some("x1")), ("Bob", Some("X1 "))];
+        assert!(check_ids_slowly(twice.into_iter()).is_err());
     }
 }

@@ -11,6 +11,7 @@ mod history;
 mod identity;
 mod letters;
 mod ops;
+mod roster;
 mod study;
 mod validate;
 
@@ -24,6 +25,7 @@ pub use identity::{
 };
 pub use letters::{LetterGrade, LetterScheme, round2};
 pub use ops::{Preview, Standings, cell_words};
+pub use roster::{CHUNK, Identities, Marks, MarksIter, Roster, StudentRef, packed};
 pub use study::{ObservationRef, Study};
 pub use validate::{
     MAX_ASSESSMENTS, MAX_CATEGORIES, MAX_COURSES, MAX_DROP, MAX_OBSERVATIONS, MAX_STUDENTS,
@@ -67,7 +69,7 @@ pub struct Course {
     pub categories: Vec<Category>,
     pub assessments: Vec<Assessment>,
     /// Students; each has one cell per assessment, in the same order.
-    pub students: Vec<Student>,
+    pub students: Roster,
     pub letters: LetterScheme,
     /// Points late work loses, if the course takes any.
     pub late_policy: Option<LatePolicy>,
@@ -212,7 +214,7 @@ impl Course {
             last_updated: now,
             categories: vec![Category::named(DEFAULT_CATEGORY)],
             assessments: Vec::new(),
-            students: Vec::new(),
+            students: Roster::default(),
             letters: LetterScheme::default(),
             late_policy: None,
             study: Study::default(),
@@ -231,7 +233,7 @@ impl Course {
     }
 
     /// A student's final grade in percent (the current grade of PRODUCT.md 2.1).
-    pub fn final_grade(&self, student: &Student) -> Option<f64> {
+    pub fn final_grade(&self, student: StudentRef<'_>) -> Option<f64> {
         crate::grading::Plan::of(self).final_grade(student)
     }
 
@@ -280,21 +282,95 @@ fn fold(s: &str) -> impl Iterator<Item = char> + '_ {
     })
 }
 
-/// A 64-bit hash of a name as [`same_name`] compares it.
+/// A 64-bit hash of a name as [`same_name`] compares it: a hash of its key's bytes
+/// ([`name_key`]), eight at a time. An ASCII name without double spaces, most names, is
+/// lower-cased eight bytes at a time on the way, with no key built.
 pub fn name_hash(name: &str) -> u64 {
-    let step = |h: u64, c: u32| (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3);
-    let name = name.trim();
-    let h = if name.is_ascii() && !name.contains("  ") {
-        name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-            step(h, u32::from(b.to_ascii_lowercase()))
-        })
-    } else {
-        fold(name).fold(0xcbf2_9ce4_8422_2325, |h, c| step(h, c as u32))
+    let b = name.as_bytes();
+    // Stored names have no spaces around them: trimming is then a no-op.
+    let name = match (b.first(), b.last()) {
+        (Some(f), Some(l)) if f.is_ascii_graphic() && l.is_ascii_graphic() => name,
+        _ => name.trim(),
     };
-    // Finalise (MurmurHash3's fmix64) so that every bit depends on every character.
-    let h = (h ^ (h >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
-    let h = (h ^ (h >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    h ^ (h >> 33)
+    let bytes = name.as_bytes();
+    if name.is_ascii() {
+        let mut h = KeyHasher::new(bytes.len());
+        let mut words = bytes.chunks_exact(8);
+        let mut last_space = false;
+        let mut double = false;
+        for w in words.by_ref() {
+            let word = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+            double |= has_double_space(word, last_space);
+            last_space = w[7] == b' ';
+            h.word(ascii_lower(word));
+        }
+        let rest = words.remainder();
+        let mut tail = [0u8; 8];
+        tail[..rest.len()].copy_from_slice(rest);
+        let word = u64::from_le_bytes(tail);
+        double |= has_double_space(word, last_space);
+        if !double {
+            if !rest.is_empty() {
+                h.word(ascii_lower(word));
+            }
+            return h.finish();
+        }
+    }
+    let key: String = fold(name).collect();
+    let mut h = KeyHasher::new(key.len());
+    let mut words = key.as_bytes().chunks_exact(8);
+    for w in words.by_ref() {
+        h.word(u64::from_le_bytes([
+            w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
+        ]));
+    }
+    let rest = words.remainder();
+    if !rest.is_empty() {
+        let mut tail = [0u8; 8];
+        tail[..rest.len()].copy_from_slice(rest);
+        h.word(u64::from_le_bytes(tail));
+    }
+    h.finish()
+}
+
+/// Hashes a key eight bytes at a time (the last word padded with zeros; the length
+/// mixed in first).
+struct KeyHasher(u64);
+
+impl KeyHasher {
+    fn new(len: usize) -> Self {
+        KeyHasher(0x243f_6a88_85a3_08d3 ^ len as u64)
+    }
+
+    fn word(&mut self, w: u64) {
+        self.0 = (self.0 ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
+    /// Finalised so that every bit depends on every byte.
+    fn finish(self) -> u64 {
+        let h = self.0;
+        let h = (h ^ (h >> 32)).wrapping_mul(0xd6e8_feb8_6659_fd93);
+        h ^ (h >> 32)
+    }
+}
+
+const LOW: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Eight ASCII bytes lower-cased: 0x20 added to each byte from `A` to `Z`.
+fn ascii_lower(w: u64) -> u64 {
+    let at_least_a = w + LOW * (0x80 - u64::from(b'A'));
+    let above_z = w + LOW * (0x80 - u64::from(b'Z') - 1);
+    let upper = at_least_a & !above_z & HIGH;
+    w | (upper >> 2)
+}
+
+/// Whether eight ASCII bytes hold two spaces in a row (or begin with one after a space).
+/// May say yes for some `!` after a space too: that only sends the name the slow way.
+fn has_double_space(w: u64, after_space: bool) -> bool {
+    let x = w ^ (LOW * u64::from(b' '));
+    let spaces = x.wrapping_sub(LOW) & !x & HIGH;
+    spaces & (spaces >> 8) != 0 || (after_space && spaces & 0x80 != 0)
 }
 
 /// The first name that repeats an earlier one (ignoring case), checking a whole roster

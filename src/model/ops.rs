@@ -169,7 +169,7 @@ impl Gradebook {
             .iter()
             .enumerate()
             .filter_map(|(s, student)| {
-                let Mark::Points(p) = student.marks[a] else {
+                let Mark::Points(p) = student.mark(a) else {
                     return None;
                 };
                 let cell = student
@@ -228,7 +228,7 @@ impl Gradebook {
                 profile,
             } => course(c)
                 .and_then(|c| c.students.get(*student))
-                .is_none_or(|s| s.profile != *profile),
+                .is_none_or(|s| *s.profile != *profile),
             EditAssessment {
                 course: c,
                 index,
@@ -272,7 +272,7 @@ impl Command {
         let student = |c: &usize, s: usize| {
             course(c)
                 .and_then(|c| c.students.get(s))
-                .map_or_else(String::new, |s| s.name.clone())
+                .map_or_else(String::new, |s| s.name.to_string())
         };
         let assessment = |c: &usize, a: usize| {
             course(c)

@@ -69,6 +69,15 @@ pub fn is_ignorable(c: char) -> bool {
 
 /// Checks a name already stored: valid and without surrounding spaces. Allocates nothing.
 pub fn check_stored_name(what: &'static str, name: &str) -> Result<(), ModelError> {
+    // Most names: printable ASCII, no space at either end, short enough.
+    let b = name.as_bytes();
+    if (1..=MAX_NAME_CHARS).contains(&b.len())
+        && b[0] != b' '
+        && b[b.len() - 1] != b' '
+        && b.iter().all(|&c| (b' '..=b'~').contains(&c))
+    {
+        return Ok(());
+    }
     if check_name_str(what, name)?.len() != name.len() {
         return Err(ModelError::invalid(format!(
             "{what} name has surrounding spaces"

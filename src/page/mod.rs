@@ -93,7 +93,7 @@ impl StudentPage {
     /// The page of student `s` of `course`, with the history entries about them from
     /// `history` (a whole gradebook's, oldest first).
     pub fn of(course: &Course, s: usize, history: &[Entry], made: DateTime<Utc>) -> Self {
-        let student = &course.students[s];
+        let student = course.students.at(s);
         let plan = Plan::of(course);
         let standing = plan.standing(student);
         let report = Report::of(course);
@@ -152,14 +152,14 @@ impl StudentPage {
         let id = student.profile.id.clone();
         let mine = crate::journal::Filter {
             course: Some(course.name.clone()),
-            student: Some((student.name.clone(), id.clone())),
+            student: Some((student.name.to_string(), id.clone())),
             ..Default::default()
         };
         let ranked = report.ranks.iter().filter(|r| r.is_some()).count();
         let history = mine.select(history).into_iter().cloned().collect();
         Self {
             course: course.name.clone(),
-            name: student.name.clone(),
+            name: student.name.to_string(),
             id,
             email: student.profile.email.clone(),
             section: student.profile.section.clone(),
@@ -177,7 +177,7 @@ impl StudentPage {
                 .map(str::to_string)
                 .zip(plan.needed(student))
                 .collect(),
-            empty_cells: student.marks.iter().filter(|m| **m == Mark::Empty).count(),
+            empty_cells: student.marks.iter().filter(|m| *m == Mark::Empty).count(),
             categories,
             chart: (0..course.assessments.len())
                 .map(|a| {

@@ -22,7 +22,7 @@ use crate::model::{Gradebook, Saved, SavedRef};
 /// The first eight bytes of every gradebook file.
 pub const MAGIC: [u8; 8] = *b"GRADEBK\0";
 /// The format version this build writes.
-pub const VERSION: u16 = 2;
+pub const VERSION: u16 = 3;
 /// Bytes before the body: magic, version, body length.
 pub const HEADER_LEN: usize = 18;
 /// Largest file we agree to read, so hostile files cannot exhaust memory.
@@ -58,13 +58,13 @@ pub fn encode(book: &Gradebook) -> Result<Vec<u8>, FormatError> {
 /// Encodes what a data file keeps (gradebook, history head, undo and redo) as a complete
 /// file.
 pub fn encode_saved(saved: &SavedRef) -> Result<Vec<u8>, FormatError> {
-    let body = postcard::to_stdvec(saved)
-        .map_err(|e| FormatError::Corrupt(format!("cannot encode the gradebook ({e})")))?;
-    let mut out = Vec::with_capacity(HEADER_LEN + body.len() + 4);
+    let mut out = Vec::new();
     out.extend_from_slice(&MAGIC);
     out.extend_from_slice(&VERSION.to_le_bytes());
-    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
-    out.extend_from_slice(&body);
+    out.extend_from_slice(&[0; 8]);
+    super::columns::encode(saved, &mut out)?;
+    let body_len = (out.len() - HEADER_LEN) as u64;
+    out[10..HEADER_LEN].copy_from_slice(&body_len.to_le_bytes());
     let crc = crc32fast::hash(&out);
     out.extend_from_slice(&crc.to_le_bytes());
     Ok(out)
@@ -137,12 +137,83 @@ pub fn decode_saved(bytes: &[u8]) -> Result<Saved, FormatError> {
     let saved = match header.version {
         1 => Saved::of(decode_body::<super::v1::Gradebook>(body)?.into()),
         2 => decode_body::<Saved>(body)?,
+        3 => super::columns::decode(&mut super::columns::Bytes(body))?,
         v => return Err(FormatError::NewerVersion(v)),
     };
     saved
         .validate()
         .map_err(|e| FormatError::Invalid(e.to_string()))?;
     Ok(saved)
+}
+
+/// Reads the rest of a file whose first [`HEADER_LEN`] bytes are `first` (with `header`
+/// what they say), checks and decodes it. A version-3 body is read straight into the
+/// gradebook's memory, its checksum computed on the way; older ones are read whole
+/// first. Never panics, whatever the bytes.
+pub fn read_saved(
+    first: &[u8],
+    header: Header,
+    reader: &mut impl std::io::Read,
+) -> Result<Saved, ReadError> {
+    use super::columns::Reader;
+    use std::io::Read;
+    if header.version != 3 {
+        let mut bytes = first.to_vec();
+        let len = usize::try_from(header.body_len + 4).map_err(|_| FormatError::NotOurs)?;
+        bytes.reserve_exact(len);
+        reader.take(len as u64).read_to_end(&mut bytes)?;
+        return Ok(decode_saved(&bytes)?);
+    }
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(first);
+    let mut body = Reader {
+        reader: &mut *reader,
+        left: header.body_len,
+        crc,
+        io: None,
+    };
+    let decoded = super::columns::decode(&mut body);
+    if let Some(e) = body.io.take() {
+        return Err(ReadError::Io(e));
+    }
+    // What is left of the body still counts for the checksum: a bad byte reads as a
+    // checksum mismatch, not as whatever it broke.
+    let left = body.left;
+    let mut hashing = HashingSink(body.crc);
+    std::io::copy(&mut (&mut *reader).take(left), &mut hashing)?;
+    let mut stored = [0u8; 4];
+    reader.read_exact(&mut stored)?;
+    if hashing.0.finalize() != u32::from_le_bytes(stored) {
+        return Err(FormatError::Corrupt("checksum mismatch".into()).into());
+    }
+    let saved = decoded?;
+    saved
+        .validate()
+        .map_err(|e| FormatError::Invalid(e.to_string()))?;
+    Ok(saved)
+}
+
+/// Why a file could not be read: its bytes, or the reading itself.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error(transparent)]
+    Format(#[from] FormatError),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// A writer that only checksums what it is given.
+struct HashingSink(crc32fast::Hasher);
+
+impl std::io::Write for HashingSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A body of one version: decoded whole, with no byte left over, in canonical form.
@@ -161,7 +232,10 @@ fn decode_body<T: serde::de::DeserializeOwned + serde::Serialize>(
 /// Postcard reads a number written in more bytes than it needs (`80 00` for 0) as if it
 /// were short. A body must be exactly what encoding its value gives, so that one gradebook
 /// has one file: compared while encoding, without allocating.
-fn check_canonical<T: serde::Serialize>(value: &T, body: &[u8]) -> Result<(), FormatError> {
+pub(super) fn check_canonical<T: serde::Serialize>(
+    value: &T,
+    body: &[u8],
+) -> Result<(), FormatError> {
     let flavor = Compare {
         expected: body,
         at: 0,

@@ -6,6 +6,7 @@
 //! `tests/tui.rs` and `tests/pty.rs`.
 
 pub mod atomic;
+mod columns;
 pub mod format;
 pub mod journal;
 pub mod lock;
@@ -139,10 +140,11 @@ fn load_resolved(path: &Path) -> Result<Saved, StoreError> {
         .take(format::HEADER_LEN as u64)
         .read_to_end(&mut bytes)
         .map_err(io)?;
-    format::read_header(&bytes, len).map_err(format)?;
-    bytes.reserve_exact((len as usize).saturating_sub(bytes.len()));
-    reader.read_to_end(&mut bytes).map_err(io)?;
-    format::decode_saved(&bytes).map_err(format)
+    let header = format::read_header(&bytes, len).map_err(format)?;
+    format::read_saved(&bytes, header, &mut reader).map_err(|e| match e {
+        format::ReadError::Format(reason) => format(reason),
+        format::ReadError::Io(source) => io(source),
+    })
 }
 
 /// Writes a store's data file and appends to its journal; made by [`Store::writer`],

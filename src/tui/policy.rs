@@ -126,7 +126,7 @@ pub fn curve_effect(course: &Course, a: usize, add: f64) -> Option<String> {
     let max = course.assessments.get(a)?.max_points;
     let (mut bonus, mut capped, mut floored) = (0, 0, 0);
     for s in &course.students {
-        if let Some(&crate::model::Mark::Points(p)) = s.marks.get(a) {
+        if let Some(crate::model::Mark::Points(p)) = s.marks.get(a) {
             let raw = p + add;
             if raw > 2.0 * max {
                 capped += 1;

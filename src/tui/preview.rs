@@ -37,7 +37,7 @@ pub fn describe(course: &Course, p: &Preview) -> String {
         .map(|(s, old, new)| {
             format!(
                 "{} {} → {}",
-                course.students[*s].name,
+                course.students.at(*s).name,
                 blank(old),
                 blank(new)
             )

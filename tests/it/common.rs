@@ -540,7 +540,7 @@ pub fn syllabus_sample() -> Gradebook {
         comment: None,
     };
     let p = Cell::points;
-    c.students = vec![
+    let mut students = vec![
         Student::with_cells(
             "Ann Lee",
             [
@@ -582,18 +582,19 @@ pub fn syllabus_sample() -> Gradebook {
             ],
         ),
     ];
-    c.students[0].profile = Profile {
+    students[0].profile = Profile {
         id: Some("S1001".into()),
         email: Some("ann.lee@school.example".into()),
         section: Some("A".into()),
         ..Profile::default()
     };
-    c.students[1].profile = Profile {
+    students[1].profile = Profile {
         id: Some("S1002".into()),
         section: Some("B".into()),
         ..Profile::default()
     };
-    c.students[2].profile.note = Some("Prefers to be called Chloé; extra time on exams".into());
+    students[2].profile.note = Some("Prefers to be called Chloé; extra time on exams".into());
+    c.students = students.into();
     c.letters = LetterScheme::plus_minus();
     c.late_policy = Some(LatePolicy {
         per_day: 10.0,

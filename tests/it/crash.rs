@@ -15,7 +15,7 @@ fn bin() -> std::path::PathBuf {
 fn students(file: &Path) -> BTreeSet<String> {
     let book = store::load(file).unwrap_or_else(|e| panic!("the file must always load: {e}"));
     book.courses.first().map_or_else(BTreeSet::new, |c| {
-        c.students.iter().map(|s| s.name.clone()).collect()
+        c.students.iter().map(|s| s.name.to_string()).collect()
     })
 }
 

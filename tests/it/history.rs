@@ -114,7 +114,7 @@ fn undo_survives_quitting_in_either_front_end() {
     let mut app = gradebook::tui::App::open(opened.unwrap(), st, clock());
     press(&mut app, "u");
     assert_eq!(
-        app.course().unwrap().students[0].marks[0],
+        app.course().unwrap().students.at(0).mark(0),
         Mark::Points(95.0),
         "the redo made by the command line is undone"
     );

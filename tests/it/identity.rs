@@ -204,7 +204,7 @@ fn the_tui_edits_who_a_student_is_and_hides_the_withdrawn() {
         &mut app,
         "\x15maria@school.example\t\t\x15withdrawn\t\x15Moved away\n",
     );
-    let p = &app.course().unwrap().students[0].profile;
+    let p = &app.course().unwrap().students.at(0).profile;
     assert_eq!(p.email.as_deref(), Some("maria@school.example"));
     assert_eq!(p.status, Status::Withdrawn);
     assert_eq!(p.note.as_deref(), Some("Moved away"));
@@ -215,7 +215,7 @@ fn the_tui_edits_who_a_student_is_and_hides_the_withdrawn() {
     assert_eq!(app.screens.gradebook.order, vec![0, 1]);
     press(&mut app, "u");
     assert_eq!(
-        app.course().unwrap().students[0].profile.status,
+        app.course().unwrap().students.at(0).profile.status,
         Status::Active
     );
 
@@ -224,4 +224,30 @@ fn the_tui_edits_who_a_student_is_and_hides_the_withdrawn() {
     assert!(app.screens.gradebook.modal.is_open());
     press(&mut app, "\t3003\n");
     assert_eq!(app.course().unwrap().students.len(), 3);
+}
+
+proptest::proptest! {
+    /// The roster check (a table of hashes, text compared only where hashes meet) says
+    /// what comparing every pair says.
+    #[test]
+    fn the_roster_check_is_the_pairwise_rule(
+        roster in proptest::collection::vec(
+            (
+                proptest::sample::select(vec!["Ann", "ann", "ANN", "Bob", "Zoë", "ZOË", "Ann  Lee", "ann lee", "Straße", "STRASSE"]),
+                proptest::option::of(proptest::sample::select(vec!["S1", "s1", "S2", "T9", "t9 ", "ß1"])),
+            ),
+            0..12,
+        )
+    ) {
+        use gradebook::model::{check_roster, same_id, same_name};
+        let pairwise = roster.iter().enumerate().all(|(i, (n, id))| {
+            roster[..i].iter().all(|(m, other)| {
+                let ids_clash = matches!((id, other), (Some(a), Some(b)) if same_id(a, b));
+                let names_clash = same_name(n, m) && (id.is_none() || other.is_none());
+                !ids_clash && !names_clash
+            })
+        });
+        let ours = check_roster(roster.iter().map(|&(n, id)| (n, id)).collect::<Vec<_>>().into_iter());
+        proptest::prop_assert_eq!(ours.is_ok(), pairwise, "{:?}", roster);
+    }
 }

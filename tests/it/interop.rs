@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use assert_cmd::Command;
 use chrono::Utc;
 use gradebook::interop::{csv_grades, csv_study, json};
-use gradebook::model::{Course, Editor, Gradebook, Mark};
+use gradebook::model::{Course, Editor, Gradebook, Mark, Roster};
 use proptest::prelude::*;
 
 fn apply(book: &Gradebook, cmd: gradebook::model::Command) -> Gradebook {
@@ -35,11 +35,11 @@ proptest! {
     fn grades_csv_round_trip(course in common::course(0)) {
         let text = csv_grades::export(&course).unwrap();
         let mut empty = course.clone();
-        empty.students.clear();
+        empty.students = Roster::new(course.assessments.len());
         let (cmd, _) = csv_grades::import(&empty, 0, text.as_bytes()).unwrap();
         let back = apply(&with_course(empty), cmd);
         let marks = |c: &Course| -> Vec<(String, Vec<Mark>)> {
-            c.students.iter().map(|s| (s.name.clone(), s.marks.clone())).collect()
+            c.students.iter().map(|s| (s.name.to_string(), s.marks.to_vec())).collect()
         };
         prop_assert_eq!(marks(&back.courses[0]), marks(&course));
         prop_assert_eq!(&back.courses[0].assessments, &course.assessments);
@@ -131,9 +131,15 @@ fn spreadsheet_dialects_are_read() {
     assert_eq!((s.new_students, s.new_assessments, s.grades), (2, 2, 2));
     let c = &apply(&with_course(course), cmd).courses[0];
     assert_eq!(c.assessments[0].name, "Quiz, part 1");
-    assert_eq!(c.students[0].name, "O'Brien, \"Pat\"");
-    assert_eq!(c.students[0].marks, vec![Mark::Points(7.5), Mark::Empty]);
-    assert_eq!(c.students[1].marks, vec![Mark::Empty, Mark::Points(88.0)]);
+    assert_eq!(c.students.at(0).name, "O'Brien, \"Pat\"");
+    assert_eq!(
+        c.students.at(0).marks.to_vec(),
+        vec![Mark::Points(7.5), Mark::Empty]
+    );
+    assert_eq!(
+        c.students.at(1).marks.to_vec(),
+        vec![Mark::Empty, Mark::Points(88.0)]
+    );
 }
 
 #[test]

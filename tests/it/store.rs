@@ -16,6 +16,7 @@ use proptest::prelude::*;
 
 const V1_SAMPLE: &str = "tests/data/gradebook-v1.postcard";
 const V2_SAMPLE: &str = "tests/data/gradebook-v2.postcard";
+const V3_SAMPLE: &str = "tests/data/gradebook-v3.postcard";
 
 fn sample_book() -> Gradebook {
     store::load(Path::new(V1_SAMPLE)).unwrap()
@@ -62,8 +63,10 @@ proptest! {
     /// gradebook, never a panic.
     #[test]
     fn arbitrary_bodies_never_panic(body in prop::collection::vec(any::<u8>(), 0..400)) {
-        if let Ok(book) = format::decode(&file_with_body(VERSION, &body)) {
-            prop_assert!(book.validate().is_ok());
+        for version in 1..=VERSION {
+            if let Ok(book) = format::decode(&file_with_body(version, &body)) {
+                prop_assert!(book.validate().is_ok());
+            }
         }
     }
 }
@@ -125,18 +128,29 @@ fn version_1_sample_loads() {
 }
 
 /// The version-2 sample: a syllabus with categories, drops, extra credit, excused and
-/// missing work, late days, comments, plus-minus letters and a late policy. It must load
-/// as the book built here, and encoding that book must give it byte for byte.
+/// missing work, late days, comments, plus-minus letters and a late policy, with ids and
+/// notes. It keeps loading as the book built here.
 #[test]
 fn version_2_sample_loads() {
     let book = crate::common::syllabus_sample();
+    let stored = fs::read(V2_SAMPLE).unwrap();
+    assert_eq!(u16::from_le_bytes([stored[8], stored[9]]), 2);
+    assert_eq!(format::decode(&stored).unwrap(), book);
+}
+
+/// The same gradebook in version 3 (the rosters by column): it must load as the book
+/// built here, and encoding that book must give it byte for byte.
+#[test]
+fn version_3_sample_loads() {
+    let book = crate::common::syllabus_sample();
     let bytes = format::encode(&book).unwrap();
     if std::env::var_os("GRADEBOOK_WRITE_SAMPLE").is_some() {
-        fs::write(V2_SAMPLE, &bytes).unwrap();
+        fs::write(V3_SAMPLE, &bytes).unwrap();
     }
-    let stored = fs::read(V2_SAMPLE).unwrap();
+    let stored = fs::read(V3_SAMPLE).unwrap();
+    assert_eq!(u16::from_le_bytes([stored[8], stored[9]]), 3);
     assert_eq!(format::decode(&stored).unwrap(), book);
-    assert_eq!(stored, bytes, "version 2 is still what we write");
+    assert_eq!(stored, bytes, "version 3 is still what we write");
 }
 
 /// Promise 1: temp file in the same directory, fsync, rename, fsync of the directory.
@@ -268,34 +282,41 @@ fn refused_files_are_left_byte_identical() {
 #[test]
 fn invalid_data_is_refused() {
     let mut book = sample_book();
-    let twin = book.courses[0].students[0].clone();
+    let twin = book.courses[0].students.at(0).to_owned();
     book.courses[0].students.push(twin);
-    let body = postcard::to_stdvec(&gradebook::model::Saved::of(book)).unwrap();
-    let err = format::decode(&file_with_body(VERSION, &body)).unwrap_err();
+    let body = postcard::to_stdvec(&gradebook::model::Saved::of(book.clone())).unwrap();
+    let err = format::decode(&file_with_body(2, &body)).unwrap_err();
+    assert!(matches!(err, FormatError::Invalid(_)), "{err}");
+    let err = format::decode(&format::encode(&book).unwrap()).unwrap_err();
     assert!(matches!(err, FormatError::Invalid(_)), "{err}");
 }
 
 /// Promise 7: every truncation and every single-bit flip is a typed error, never a panic.
 #[test]
 fn every_truncation_and_bit_flip_is_refused() {
-    let good = fs::read(V1_SAMPLE).unwrap();
-    for len in 0..good.len() {
-        assert!(format::decode(&good[..len]).is_err(), "truncated to {len}");
-    }
-    for byte in 0..good.len() {
-        for bit in 0..8 {
-            let mut bad = good.clone();
-            bad[byte] ^= 1 << bit;
-            assert!(format::decode(&bad).is_err(), "bit {bit} of byte {byte}");
+    for (sample, version) in [(V1_SAMPLE, 1), (V3_SAMPLE, 3)] {
+        let good = fs::read(sample).unwrap();
+        for len in 0..good.len() {
+            assert!(format::decode(&good[..len]).is_err(), "truncated to {len}");
         }
-    }
-    // Past the checksum: flips inside the body with a recomputed CRC reach the decoder.
-    let body = &good[HEADER_LEN..good.len() - 4];
-    for byte in 0..body.len() {
-        for bit in 0..8 {
-            let mut bad = body.to_vec();
-            bad[byte] ^= 1 << bit;
-            let _ = format::decode(&file_with_body(VERSION, &bad));
+        for byte in 0..good.len() {
+            for bit in 0..8 {
+                let mut bad = good.clone();
+                bad[byte] ^= 1 << bit;
+                assert!(format::decode(&bad).is_err(), "bit {bit} of byte {byte}");
+            }
+        }
+        // Past the checksum: flips inside the body with a recomputed CRC reach the
+        // decoder, which refuses or gives a valid gradebook.
+        let body = &good[HEADER_LEN..good.len() - 4];
+        for byte in 0..body.len() {
+            for bit in 0..8 {
+                let mut bad = body.to_vec();
+                bad[byte] ^= 1 << bit;
+                if let Ok(book) = format::decode(&file_with_body(version, &bad)) {
+                    assert!(book.validate().is_ok());
+                }
+            }
         }
     }
 }
@@ -410,15 +431,137 @@ fn over_long_varints_are_refused() {
     expected.extend([0; 32]);
     expected.extend([0, 0]);
     assert_eq!(empty, expected);
-    assert_eq!(
-        format::decode(&file_with_body(VERSION, &empty)).unwrap(),
-        Gradebook::default()
-    );
+    // Version 3 puts the length of that part first, then the columns (none here).
+    let v3 = |part: &[u8]| [&(part.len() as u64).to_le_bytes()[..], part].concat();
+    for (version, body) in [(2, empty.clone()), (3, v3(&empty))] {
+        assert_eq!(
+            format::decode(&file_with_body(version, &body)).unwrap(),
+            Gradebook::default()
+        );
+    }
     // The course count, then the count of undo steps, in two bytes instead of one.
     let long_courses = [&[0x80, 0x00][..], &empty[1..]].concat();
     let long_undo = [&empty[..empty.len() - 2], &[0x80, 0x00, 0x00][..]].concat();
-    for body in [long_courses, long_undo] {
-        let e = format::decode(&file_with_body(VERSION, &body)).unwrap_err();
-        assert!(e.to_string().contains("canonical"), "{body:?}: {e}");
+    for part in [long_courses, long_undo] {
+        for (version, body) in [(2, part.clone()), (3, v3(&part))] {
+            let e = format::decode(&file_with_body(version, &body)).unwrap_err();
+            assert!(e.to_string().contains("canonical"), "{body:?}: {e}");
+        }
     }
+}
+
+/// Version 3's columns: every way they can be wrong is refused, with a recomputed
+/// checksum so that the decoder itself sees them.
+#[test]
+fn bad_roster_columns_are_refused() {
+    use gradebook::model::{Assessment, Cell, Course, Student};
+    let mut c = Course::new("C", chrono::Utc::now());
+    c.assessments.push(Assessment {
+        max_points: 10.0,
+        ..Assessment::named("Quiz")
+    });
+    c.students = vec![
+        Student::with_cells("Zoé", [Cell::points(7.0)]),
+        Student::with_cells("Bob", [Cell::points(20.0)]),
+    ]
+    .into();
+    let book = Gradebook {
+        courses: vec![c],
+        current: Some(0),
+    };
+    let good = format::encode(&book).unwrap();
+    let body = good[HEADER_LEN..good.len() - 4].to_vec();
+    // The columns end the body: n, the lengths, the names, the marks.
+    let names = body
+        .windows(7)
+        .position(|w| w == "ZoéBob".as_bytes())
+        .unwrap();
+    let lens = names - 8;
+    let marks = names + 7;
+    assert_eq!(&body[lens - 4..lens], &2u32.to_le_bytes());
+    assert_eq!(body.len(), marks + 16);
+    assert_eq!(format::decode(&file_with_body(3, &body)).unwrap(), book);
+
+    let with = |at: usize, bytes: &[u8]| {
+        let mut b = body.clone();
+        b[at..at + bytes.len()].copy_from_slice(bytes);
+        b
+    };
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("NaN points", with(marks, &f64::NAN.to_bits().to_le_bytes())),
+        (
+            "infinite points",
+            with(marks, &f64::INFINITY.to_bits().to_le_bytes()),
+        ),
+        (
+            "negative points",
+            with(marks, &(-1.0f64).to_bits().to_le_bytes()),
+        ),
+        (
+            "minus zero",
+            with(marks, &(-0.0f64).to_bits().to_le_bytes()),
+        ),
+        (
+            "above twice the max",
+            with(marks, &20.5f64.to_bits().to_le_bytes()),
+        ),
+        (
+            "an unknown code",
+            with(marks, &(u64::MAX - 3).to_le_bytes()),
+        ),
+        (
+            "a name cut inside a character",
+            with(lens, &[3, 0, 0, 0, 4, 0, 0, 0]),
+        ),
+        ("a name that is not UTF-8", with(names, &[0xff])),
+        ("an empty name", with(lens, &[0, 0, 0, 0, 7, 0, 0, 0])),
+        (
+            "more students than there are",
+            with(lens - 4, &3u32.to_le_bytes()),
+        ),
+        ("a byte after the end", [&body[..], &[0]].concat()),
+        ("a byte short", body[..body.len() - 1].to_vec()),
+        ("two names alike", with(names, "ZoéZoé".as_bytes())),
+    ];
+    for (what, bad) in cases {
+        assert!(
+            format::decode(&file_with_body(3, &bad)).is_err(),
+            "{what} was accepted"
+        );
+    }
+    // "Zo" and "éBob" are two good names: the columns are only bytes in a row.
+    let split = format::decode(&file_with_body(3, &with(lens, &[2, 0, 0, 0, 5, 0, 0, 0])));
+    let names: Vec<String> = split.unwrap().courses[0]
+        .students
+        .names()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(names, ["Zo", "éBob"]);
+}
+
+/// A load reads version 3 from the file straight into the roster, checksumming as it
+/// goes: every bit flip and every truncation of a file is still refused, never loaded
+/// and never a panic, and a roster of several runs comes back whole.
+#[test]
+fn loading_from_the_file_checks_as_decoding_does() {
+    let (_dir, path) = temp_file();
+    let good = fs::read(V3_SAMPLE).unwrap();
+    let book = crate::common::syllabus_sample();
+    fs::write(&path, &good).unwrap();
+    assert_eq!(store::load(&path).unwrap(), book);
+    for byte in (HEADER_LEN..good.len()).step_by(3) {
+        let mut bad = good.clone();
+        bad[byte] ^= 1 << (byte % 8);
+        fs::write(&path, &bad).unwrap();
+        let e = store::load(&path).unwrap_err().to_string();
+        assert!(e.contains("checksum mismatch"), "byte {byte}: {e}");
+    }
+    for len in [HEADER_LEN + 3, good.len() / 2, good.len() - 1] {
+        fs::write(&path, &good[..len]).unwrap();
+        assert!(store::load(&path).is_err(), "cut to {len}");
+    }
+    let big = gradebook::sample::synthetic(2 * gradebook::model::CHUNK + 77, 3, chrono::Utc::now());
+    let (st, _) = Store::open(&path, "test").unwrap();
+    st.save(&big).unwrap();
+    assert_eq!(store::load(&path).unwrap(), big);
 }

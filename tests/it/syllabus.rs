@@ -7,6 +7,7 @@ use chrono::Utc;
 use gradebook::grading::Plan;
 use gradebook::model::{
     Assessment, Category, CategoryMode, Cell, Course, LatePolicy, LetterScheme, Mark, Student,
+    StudentRef,
 };
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -19,9 +20,9 @@ enum Empty {
 }
 
 /// The percent of a cell, late work lost; `None` when it counts nowhere.
-fn ref_percent(course: &Course, student: &Student, a: usize, empty: Empty) -> Option<f64> {
+fn ref_percent(course: &Course, student: StudentRef<'_>, a: usize, empty: Empty) -> Option<f64> {
     let max = course.assessments[a].max_points;
-    match (student.marks[a], empty) {
+    match (student.mark(a), empty) {
         (Mark::Empty, Empty::Skip) | (Mark::Excused, _) => None,
         (Mark::Empty, Empty::As(x)) => Some(x),
         (Mark::Missing, _) => Some(0.0),
@@ -45,7 +46,7 @@ fn subsets(n: usize, k: usize) -> Vec<Vec<usize>> {
 }
 
 /// A category's percent, the best drop found by trying every subset of droppable items.
-fn ref_category(course: &Course, student: &Student, c: usize, empty: Empty) -> Option<f64> {
+fn ref_category(course: &Course, student: StudentRef<'_>, c: usize, empty: Empty) -> Option<f64> {
     let category = &course.categories[c];
     let (mut regular, mut extra) = (Vec::new(), 0.0);
     for (a, assessment) in course.assessments.iter().enumerate() {
@@ -85,7 +86,7 @@ fn ref_category(course: &Course, student: &Student, c: usize, empty: Empty) -> O
         .max_by(f64::total_cmp)
 }
 
-fn ref_final(course: &Course, student: &Student, empty: Empty) -> Option<f64> {
+fn ref_final(course: &Course, student: StudentRef<'_>, empty: Empty) -> Option<f64> {
     let (mut num, mut den) = (0.0, 0.0);
     for (c, category) in course.categories.iter().enumerate() {
         if let Some(p) = ref_category(course, student, c, empty)
@@ -149,16 +150,16 @@ proptest! {
             }
             let a = pick.index(s.marks.len());
             let max = course.assessments[a].max_points;
-            let higher = match s.marks[a] {
+            let higher = match s.mark(a) {
                 Mark::Points(p) => Mark::Points(p + (2.0 * max - p) * raise),
                 Mark::Missing => Mark::Points(2.0 * max * raise),
                 _ => continue,
             };
-            let mut raised = s.clone();
+            let mut raised = s.to_owned();
             raised.marks[a] = higher;
             for (before, after) in [
-                (plan.final_grade(s), plan.final_grade(&raised)),
-                (plan.final_with_zeros(s), plan.final_with_zeros(&raised)),
+                (plan.final_grade(s), plan.final_grade(raised.view())),
+                (plan.final_with_zeros(s), plan.final_with_zeros(raised.view())),
             ] {
                 // A final exists or not by what counts, not by how much.
                 prop_assert_eq!(before.is_some(), after.is_some());
@@ -189,7 +190,7 @@ proptest! {
                         }
                     }
                     None => prop_assert!(
-                        !s.marks.contains(&Mark::Empty) || at(1e9) < letter.min,
+                        !s.marks.contains(Mark::Empty) || at(1e9) < letter.min,
                         "{} is reachable", letter.letter
                     ),
                 }
@@ -237,7 +238,7 @@ fn the_best_drop_is_not_always_the_lowest_percent() {
         &[(1.0, 100.0), (10.0, 100.0), (10.0, 100.0)],
     );
     let s = Student::with_cells("S", [50.0, 60.0, 100.0].map(Cell::points));
-    let standing = Plan::of(&c).standing(&s);
+    let standing = Plan::of(&c).standing(s.view());
     assert_eq!(standing.dropped, vec![1]);
     assert!((standing.final_grade.unwrap() - 1050.0 / 11.0).abs() < 1e-12);
 
@@ -249,7 +250,7 @@ fn the_best_drop_is_not_always_the_lowest_percent() {
         &[(1.0, 10.0), (1.0, 50.0), (1.0, 100.0)],
     );
     let s = Student::with_cells("S", [5.0, 30.0, 100.0].map(Cell::points));
-    let standing = Plan::of(&c).standing(&s);
+    let standing = Plan::of(&c).standing(s.view());
     assert_eq!(standing.dropped, vec![1]);
     assert!((standing.final_grade.unwrap() - 105.0 / 110.0 * 100.0).abs() < 1e-12);
 }
@@ -269,14 +270,14 @@ fn drops_follow_the_rules() {
     let p = Mark::Points;
     // All 10/10: two are still dropped; the percent stays 100.
     let s = all([p(10.0); 4]);
-    assert_eq!(plan.standing(&s).dropped.len(), 2);
+    assert_eq!(plan.standing(s.view()).dropped.len(), 2);
     // Two excused: of the two counted, one is dropped (never the last).
     let s = all([Mark::Excused, p(2.0), Mark::Excused, p(8.0)]);
-    let st = plan.standing(&s);
+    let st = plan.standing(s.view());
     assert_eq!((st.dropped, st.final_grade), (vec![1], Some(80.0)));
     // Missing counts as 0 and is the one dropped.
     let s = all([Mark::Missing, p(6.0), p(7.0), Mark::Empty]);
-    let st = plan.standing(&s);
+    let st = plan.standing(s.view());
     assert_eq!((st.dropped.len(), st.final_grade), (2, Some(70.0)));
     assert!(st.dropped.contains(&0));
 
@@ -284,7 +285,7 @@ fn drops_follow_the_rules() {
     c.assessments[3].extra_credit = true;
     let plan = Plan::of(&c);
     let s = all([p(1.0), p(5.0), p(9.0), p(10.0)]);
-    let st = plan.standing(&s);
+    let st = plan.standing(s.view());
     // Regular A0 (never dropped), A1, A2; k = min(2, 2 droppable, 3 − 1) = 2: both A1
     // and A2 go although they score higher, A0 stays, extra credit on top: 10 + 100.
     assert_eq!(st.dropped, vec![1, 2]);
@@ -309,7 +310,7 @@ fn late_work_loses_points_by_the_policy() {
                 comment: None,
             }],
         );
-        plan.final_grade(&s).unwrap()
+        plan.final_grade(s.view()).unwrap()
     };
     assert_eq!(late(18.0, 0), 90.0);
     assert_eq!(late(18.0, 2), 70.0); // 18 − 20 · 20% = 14
@@ -324,11 +325,11 @@ fn final_with_zeros_counts_empty_cells_as_missing() {
     let c = one_category(CategoryMode::Mean, 0, &[(1.0, 100.0), (1.0, 100.0)]);
     let plan = Plan::of(&c);
     let s = Student::with_cells("S", [Cell::points(90.0), Cell::default()]);
-    assert_eq!(plan.final_grade(&s), Some(90.0));
-    assert_eq!(plan.final_with_zeros(&s), Some(45.0));
+    assert_eq!(plan.final_grade(s.view()), Some(90.0));
+    assert_eq!(plan.final_with_zeros(s.view()), Some(45.0));
     let none = Student::new("N", 2);
-    assert_eq!(plan.final_grade(&none), None);
-    assert_eq!(plan.final_with_zeros(&none), Some(0.0));
+    assert_eq!(plan.final_grade(none.view()), None);
+    assert_eq!(plan.final_with_zeros(none.view()), Some(0.0));
 }
 
 /// The letter is that of the final as shown with two decimals.

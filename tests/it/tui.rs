@@ -76,7 +76,7 @@ fn names(app: &App) -> Vec<String> {
         .gradebook
         .order
         .iter()
-        .map(|&i| c.students[i].name.clone())
+        .map(|&i| c.students.at(i).name.to_string())
         .collect()
 }
 
@@ -98,7 +98,7 @@ pub(crate) fn message(app: &App) -> String {
 
 fn grade_of(app: &App, name: &str) -> Option<f64> {
     let c = app.course().unwrap();
-    c.students[c.student(name).unwrap()].marks[0].points()
+    c.students.at(c.student(name).unwrap()).mark(0).points()
 }
 
 // ---- The key table ----
@@ -334,7 +334,7 @@ fn assessments_can_be_added_edited_and_deleted() {
     assert_eq!(app.course().unwrap().assessments.len(), 1);
     press(&mut app, "u");
     assert_eq!(
-        app.course().unwrap().students[0].marks,
+        app.course().unwrap().students.at(0).marks,
         vec![Mark::Points(95.0), Mark::Points(10.0)]
     );
 }
@@ -414,8 +414,8 @@ fn the_first_grade_of_a_course_creates_its_grade_column() {
     press(&mut app, "gle88\n92\n");
     let c = app.course().unwrap();
     assert_eq!(c.assessments[0].name, "Grade");
-    assert_eq!(c.students[0].marks, vec![Mark::Points(88.0)]);
-    assert_eq!(c.students[1].marks, vec![Mark::Points(92.0)]);
+    assert_eq!(c.students.at(0).marks, vec![Mark::Points(88.0)]);
+    assert_eq!(c.students.at(1).marks, vec![Mark::Points(92.0)]);
     press(&mut app, "uu");
     assert!(
         app.course().unwrap().assessments.is_empty(),
@@ -474,7 +474,7 @@ fn the_selected_assessment_column_is_always_on_screen() {
     }
     press(&mut app, "e55\n");
     assert_eq!(
-        app.course().unwrap().students[0].marks[3],
+        app.course().unwrap().students.at(0).mark(3),
         Mark::Points(55.0)
     );
     let screen = screen_text(&mut app, 40, 12);

@@ -24,7 +24,7 @@ fn course(app: &App) -> &Course {
 }
 
 fn mark(app: &App, student: usize, a: usize) -> Mark {
-    course(app).students[student].marks[a]
+    course(app).students.at(student).mark(a)
 }
 
 /// The Syllabus screen, categories pane, first category.
@@ -83,24 +83,24 @@ fn cells_are_excused_missing_late_and_commented_by_keys() {
     press(&mut app, "t");
     assert!(app.screens.gradebook.modal.is_open());
     press(&mut app, "\x153\n");
-    assert_eq!(course(&app).students[0].late_days(3), 3);
+    assert_eq!(course(&app).students.at(0).late_days(3), 3);
     press(&mut app, "t\x15soon\n");
     assert!(app.screens.gradebook.modal.is_open(), "the form stays open");
     press(&mut app, "\x1b");
-    assert_eq!(course(&app).students[0].late_days(3), 3);
+    assert_eq!(course(&app).students.at(0).late_days(3), 3);
     press(&mut app, "j");
     press(&mut app, "t\x152\n");
-    assert_eq!(course(&app).students[1].late_days(3), 2);
+    assert_eq!(course(&app).students.at(1).late_days(3), 2);
     press(&mut app, "k");
 
     press(&mut app, "cwell argued\n");
-    assert_eq!(course(&app).students[0].comment(3), Some("well argued"));
+    assert_eq!(course(&app).students.at(0).comment(3), Some("well argued"));
     let screen = screen_text(&mut app, 100, 20);
     let ann = screen.lines().find(|l| l.contains("Ann Lee")).unwrap();
     assert!(ann.contains("!*"), "late and comment markers: {ann}");
     press(&mut app, "c\x15\n");
     assert_eq!(
-        course(&app).students[0].comment(3),
+        course(&app).students.at(0).comment(3),
         None,
         "empty removes it"
     );
@@ -377,7 +377,7 @@ fn forms_say_what_a_change_does_and_where_a_mistake_is() {
     assert_eq!(note(&app).as_deref(), Some("resubmitted, graded again"));
     press(&mut app, " twice\n");
     assert_eq!(
-        course(&app).students[1].comment(4),
+        course(&app).students.at(1).comment(4),
         Some("resubmitted, graded again twice")
     );
 

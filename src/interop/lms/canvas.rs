@@ -240,7 +240,7 @@ pub fn export(course: &Course) -> Result<(String, Vec<String>), csv::Error> {
             (None, None) => p.id.clone().unwrap_or_default(),
         };
         let mut row = vec![
-            neutralise(&s.name).into_owned(),
+            neutralise(s.name).into_owned(),
             l.canvas_id.clone().unwrap_or_default(),
             neutralise(&sis_user).into_owned(),
             neutralise(
@@ -253,7 +253,7 @@ pub fn export(course: &Course) -> Result<(String, Vec<String>), csv::Error> {
             neutralise(p.section.as_deref().unwrap_or("")).into_owned(),
         ];
         row.extend(s.marks.iter().map(|m| match m {
-            Mark::Points(x) => super::number(*x),
+            Mark::Points(x) => super::number(x),
             Mark::Excused => "EX".into(),
             Mark::Missing => "0".into(),
             Mark::Empty => String::new(),

@@ -236,7 +236,7 @@ pub fn export(course: &Course) -> Result<(String, usize), csv::Error> {
             fin.map_or(String::new(), |f| format!("{f:.2}%")),
         ];
         row.extend(s.marks.iter().map(|m| match m {
-            Mark::Points(x) => super::number(*x),
+            Mark::Points(x) => super::number(x),
             Mark::Missing => "0".into(),
             Mark::Excused => {
                 excused += 1;

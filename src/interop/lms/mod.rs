@@ -385,7 +385,7 @@ impl<'a> Roster<'a> {
             if let Some(e) = &p.email {
                 r.email.entry(e.to_lowercase()).or_default().push(i);
             }
-            r.name.entry(s.name.clone()).or_default().push(i);
+            r.name.entry(s.name.to_string()).or_default().push(i);
             // `Last, First` is also the student Moodle and Classroom call `First Last`.
             if let Some((last, first)) = s.name.split_once(',') {
                 let other = full_name(first, last);
@@ -425,7 +425,7 @@ impl<'a> Roster<'a> {
             return found;
         }
         let contradicts = |i: &usize| {
-            let p = &self.course.students[*i].profile;
+            let p = self.course.students.at(*i).profile;
             let ids = matches!((&p.id, &row.profile.id), (Some(a), Some(b)) if !crate::model::same_id(a, b));
             let canvas = matches!((&p.lms.canvas_id, &lms.canvas_id), (Some(a), Some(b)) if a != b);
             let emails = matches!((&p.email, &row.profile.email), (Some(a), Some(b)) if !a.eq_ignore_ascii_case(b));
@@ -643,9 +643,9 @@ pub fn plan(
                     continue;
                 }
                 summary.students_matched += 1;
-                let student = &course.students[i];
-                let profile = merged(&student.profile, &row.profile);
-                if profile != student.profile {
+                let student = course.students.at(i);
+                let profile = merged(student.profile, &row.profile);
+                if profile != *student.profile {
                     summary.identities_updated += 1;
                     profiles.push(Command::SetProfile {
                         course: c,
@@ -733,7 +733,7 @@ pub fn plan(
         .iter()
         .map(|s| {
             (
-                crate::model::name_key(&s.name),
+                crate::model::name_key(s.name),
                 (None, s.profile.id.is_some()),
             )
         })
@@ -864,7 +864,7 @@ pub(crate) fn number(x: f64) -> String {
 
 /// A student's first and last name for Moodle and Classroom: the parts kept from an LMS,
 /// else `Last, First` split at the comma, else the last word is the last name.
-pub(crate) fn name_parts(s: &Student) -> (String, String) {
+pub(crate) fn name_parts(s: crate::model::StudentRef<'_>) -> (String, String) {
     let l = &s.profile.lms;
     if let (Some(f), Some(last)) = (&l.first_name, &l.last_name) {
         return (f.clone(), last.clone());

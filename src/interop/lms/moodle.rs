@@ -337,7 +337,7 @@ pub fn export(course: &Course) -> Result<(String, usize), csv::Error> {
         ];
         for (a, mark) in s.marks.iter().enumerate() {
             row.push(match mark {
-                Mark::Points(x) => super::number(*x),
+                Mark::Points(x) => super::number(x),
                 Mark::Missing => "0".into(),
                 Mark::Excused => {
                     excused += 1;

@@ -274,7 +274,7 @@ fn linked_student(data: &Data, typed: &str) -> Result<Option<String>, String> {
     }
     let course = data.course().ok_or("no course")?;
     match course.lookup_student(typed).map_err(|e| e.to_string())? {
-        Some(i) => Ok(Some(course.students[i].name.clone())),
+        Some(i) => Ok(Some(course.students.at(i).name.to_string())),
         None => Err(format!(
             "there is no student named {} in this course",
             quote(typed)

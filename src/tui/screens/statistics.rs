@@ -151,7 +151,7 @@ fn draw_numbers(course: &Course, stats: &LiveStats, frame: &mut Frame, area: Rec
     let top_names: Vec<String> = stats
         .top
         .iter()
-        .map(|&i| course.students[i].name.clone())
+        .map(|&i| course.students.at(i).name.to_string())
         .collect();
     let top_label = if top_names.len() > 1 {
         "Top students"

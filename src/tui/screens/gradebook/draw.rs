@@ -205,7 +205,7 @@ impl GradebookScreen {
             .take(page)
             .map(|(row, &s)| {
                 // Drops only matter for the rows shown: worked out for them alone.
-                let standing = plan.standing(&course.students[s]);
+                let standing = plan.standing(course.students.at(s));
                 self.grid_row(course, stats, &standing, cols, row, s)
             });
         let table = Table::new(rows, cols.constraints()).header(Row::new(header).style(t.header));
@@ -230,7 +230,7 @@ impl GradebookScreen {
         s: usize,
     ) -> Row<'static> {
         let t = theme();
-        let student = &course.students[s];
+        let student = course.students.at(s);
         let selected = row == self.row;
         let style_of = |col: usize| {
             if selected && self.col == col {
@@ -256,7 +256,7 @@ impl GradebookScreen {
             }
         };
         let mut cells =
-            vec![Cell::from(truncate(&student.name, cols.name as usize)).style(style_of(0))];
+            vec![Cell::from(truncate(student.name, cols.name as usize)).style(style_of(0))];
         cells.extend(cols.shown.iter().map(|&(i, w)| grade_cell(i, w)));
         if cols.placeholder {
             cells.push(grade_cell(0, 5));
@@ -319,9 +319,9 @@ impl GradebookScreen {
 /// How a cell looks: `9.5`, `EX`, `M`, `·` for empty; `!` after late work, `*` after a
 /// comment; dropped cells in brackets, dimmed and struck through, excused and missing in
 /// their own styles.
-fn cell_look(student: &crate::model::Student, a: usize, dropped: bool) -> (String, Style) {
+fn cell_look(student: crate::model::StudentRef<'_>, a: usize, dropped: bool) -> (String, Style) {
     let t = theme();
-    let mark = student.marks.get(a).copied().unwrap_or_default();
+    let mark = student.mark(a);
     let (mut text, mut style) = match mark {
         Mark::Empty => ("·".to_string(), Style::new()),
         Mark::Points(p) => (fmt_num(p), Style::new()),
@@ -394,7 +394,10 @@ pub(super) fn draw_selected(
         head.push(' ');
         head.push_str(course.letters.letter(f));
     }
-    let mut spans = vec![Span::styled(student.name.clone(), t.title), Span::raw(head)];
+    let mut spans = vec![
+        Span::styled(student.name.to_string(), t.title),
+        Span::raw(head),
+    ];
     if let Some(z) = plan.final_with_zeros(student).filter(|z| Some(*z) != fin) {
         spans.push(Span::styled(
             format!(" · with zeros {}", two_decimals(Some(z))),
@@ -421,7 +424,7 @@ pub(super) fn draw_selected(
     {
         lines.push(detail);
     }
-    let empty = student.marks.iter().filter(|m| **m == Mark::Empty).count();
+    let empty = student.marks.iter().filter(|m| *m == Mark::Empty).count();
     if empty > 0 {
         lines.push(Line::from(vec![
             Span::styled(
@@ -459,7 +462,7 @@ fn needed_words(course: &Course, needed: &[Option<f64>]) -> String {
 /// late (counts 14) · dropped · “resubmitted”`; nothing for a plain cell.
 fn cell_detail(
     course: &Course,
-    student: &crate::model::Student,
+    student: crate::model::StudentRef<'_>,
     a: usize,
     dropped: bool,
 ) -> Option<Line<'static>> {

@@ -256,10 +256,10 @@ impl GradebookScreen {
                 let (Some(s), Some(course)) = (self.selected_student(), ctx.data.course()) else {
                     return false;
                 };
-                let student = &course.students[s];
+                let student = course.students.at(s);
                 let mut filter = crate::tui::history::HistoryFilter {
                     course: Some(course.name.clone()),
-                    student: Some((student.name.clone(), student.profile.id.clone())),
+                    student: Some((student.name.to_string(), student.profile.id.clone())),
                     ..Default::default()
                 };
                 let mut title = format!("History of {}", student.name);
@@ -371,14 +371,14 @@ impl GradebookScreen {
             return;
         };
         if self.col == 0 {
-            let s = &course.students[student];
+            let s = course.students.at(student);
             let p = &s.profile;
             let text = |v: &Option<String>| v.clone().unwrap_or_default();
             self.open_form(
                 FormKind::EditStudent(student),
                 "The student (empty fields are none)",
                 &[
-                    ("Name", s.name.clone()),
+                    ("Name", s.name.to_string()),
                     ("Id", text(&p.id)),
                     ("E-mail", text(&p.email)),
                     ("Section", text(&p.section)),
@@ -400,7 +400,7 @@ impl GradebookScreen {
         if assessment >= course.assessments.len().max(1) {
             return;
         }
-        let value = s.marks.get(assessment).copied().unwrap_or_default().text();
+        let value = s.marks.get(assessment).unwrap_or_default().text();
         self.entry = Some(Entry {
             student,
             assessment,
@@ -481,7 +481,7 @@ impl GradebookScreen {
         ) else {
             return;
         };
-        let old = course.students[entry.student].cell(entry.assessment);
+        let old = course.students.at(entry.student).cell(entry.assessment);
         let cell_entry = CellEntry {
             course: c,
             student: entry.student,
@@ -573,7 +573,7 @@ impl GradebookScreen {
             pending: Pending::Student(s),
             question: format!(
                 "Delete student {} and their grades?",
-                course.students[s].name
+                course.students.at(s).name
             ),
             yes: "delete",
         });
@@ -610,7 +610,7 @@ impl GradebookScreen {
         let Some(course) = ctx.data.course() else {
             return;
         };
-        let old = course.students[student].cell(assessment);
+        let old = course.students.at(student).cell(assessment);
         // Pressed again, the mark goes and what the cell held before comes back.
         let mark = if old.mark == mark {
             match self.unmarked {
@@ -654,16 +654,19 @@ impl GradebookScreen {
         let Some(course) = ctx.data.course() else {
             return;
         };
-        if !matches!(course.students[student].marks[assessment], Mark::Points(_)) {
+        if !matches!(
+            course.students.at(student).mark(assessment),
+            Mark::Points(_)
+        ) {
             return ctx.say(
                 Tone::Info,
                 "Late days go with points: grade the cell first (e or Enter)",
             );
         }
-        let days = course.students[student].late_days(assessment);
+        let days = course.students.at(student).late_days(assessment);
         let title = format!(
             "{} · {}: days late{}",
-            course.students[student].name,
+            course.students.at(student).name,
             course.assessments[assessment].name,
             course
                 .late_policy
@@ -691,13 +694,16 @@ impl GradebookScreen {
         let Some(course) = ctx.data.course() else {
             return;
         };
-        let comment = course.students[student]
+        let comment = course
+            .students
+            .at(student)
             .comment(assessment)
             .unwrap_or_default()
             .to_string();
         let title = format!(
             "{} · {}: comment (empty removes it)",
-            course.students[student].name, course.assessments[assessment].name
+            course.students.at(student).name,
+            course.assessments[assessment].name
         );
         let mut form = Form::new(
             FormKind::Comment {
@@ -1314,10 +1320,7 @@ fn entry_prompt(entry: &Entry, screen: &GradebookScreen, data: &Data) -> Prompt 
     };
     let default = Assessment::named(DEFAULT_ASSESSMENT);
     let a = course.assessments.get(entry.assessment).unwrap_or(&default);
-    let name = course
-        .students
-        .get(entry.student)
-        .map_or("", |s| s.name.as_str());
+    let name = course.students.get(entry.student).map_or("", |s| s.name);
     if let Some(error) = &entry.error {
         return Prompt {
             line: Line::styled(error.clone(), t.error),
@@ -1348,7 +1351,7 @@ fn entry_prompt(entry: &Entry, screen: &GradebookScreen, data: &Data) -> Prompt 
         .order
         .get(screen.row + 1)
         .and_then(|&s| course.students.get(s))
-        .map_or("the end".to_string(), |s| s.name.clone());
+        .map_or("the end".to_string(), |s| s.name.to_string());
     let mut spans = vec![
         Span::styled(format!("{name} · {}", a.name), t.title),
         Span::raw(format!(
@@ -1391,10 +1394,10 @@ fn display_order(
 ) -> Vec<usize> {
     let needle = search_key(filter);
     let mut order: Vec<usize> = (0..course.students.len())
-        .filter(|&i| !(hide_withdrawn && course.students[i].profile.withdrawn()))
-        .filter(|&i| name_matches(&course.students[i].name, &needle))
+        .filter(|&i| !(hide_withdrawn && course.students.at(i).profile.withdrawn()))
+        .filter(|&i| name_matches(course.students.at(i).name, &needle))
         .collect();
-    let name = |i: usize| course.students[i].name.as_str();
+    let name = |i: usize| course.students.at(i).name;
     match sort {
         Sort::Roster => {}
         Sort::Name => order.sort_by_cached_key(|&i| search_key(name(i))),
