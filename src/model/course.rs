@@ -616,7 +616,7 @@ impl Course {
             self.check_notes(s)?;
         }
         self.check_marks()?;
-        check_roster(self.students.identities())?;
+        super::identity::check_hashed_roster(self.students.identities().hashed())?;
         check_count(
             "observations in a course",
             self.study.len(),

@@ -2,6 +2,8 @@
 //! the history entries every change makes, waiting to be saved; and what of all this a
 //! data file keeps ([`Saved`]), so that undo survives quitting.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -24,13 +26,14 @@ pub struct Step {
 }
 
 /// Everything a data file holds: the gradebook, where its history ends, and the steps
-/// undo and redo take (oldest first).
+/// undo and redo take (oldest first). Cheap to copy: the rosters' runs, the study data
+/// and the steps are shared (a copy handed to the writer thread costs little).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Saved {
     pub book: Gradebook,
     pub history: Head,
-    pub undo: Vec<Step>,
-    pub redo: Vec<Step>,
+    pub undo: Vec<Arc<Step>>,
+    pub redo: Vec<Arc<Step>>,
 }
 
 /// [`Saved`] borrowed from an editor, for encoding without a copy; it encodes to the same
@@ -39,11 +42,21 @@ pub struct Saved {
 pub struct SavedRef<'a> {
     pub book: &'a Gradebook,
     pub history: &'a Head,
-    pub undo: &'a [Step],
-    pub redo: &'a [Step],
+    pub undo: &'a [Arc<Step>],
+    pub redo: &'a [Arc<Step>],
 }
 
 impl Saved {
+    /// Borrowed, as a file is written from it.
+    pub fn view(&self) -> SavedRef<'_> {
+        SavedRef {
+            book: &self.book,
+            history: &self.history,
+            undo: &self.undo,
+            redo: &self.redo,
+        }
+    }
+
     /// A gradebook with no history and nothing to undo.
     pub fn of(book: Gradebook) -> Self {
         Self {
@@ -93,8 +106,8 @@ pub enum Outcome {
 #[derive(Debug, Clone, Default)]
 pub struct Editor {
     book: Gradebook,
-    undo: Vec<Step>,
-    redo: Vec<Step>,
+    undo: Vec<Arc<Step>>,
+    redo: Vec<Arc<Step>>,
     /// Where the history ends once the entries taken for saving are written.
     head: Head,
     /// History entries of changes made since they were last taken for saving.
@@ -121,6 +134,17 @@ impl Editor {
             pending: Vec::new(),
             taken: Vec::new(),
             user: journal::os_user(),
+        }
+    }
+
+    /// A copy of what a file keeps of this editor, once [`Editor::take_history`] was
+    /// called: cheap (shared runs and steps), for the writer thread to encode.
+    pub fn snapshot(&self) -> Saved {
+        Saved {
+            book: self.book.clone(),
+            history: self.head,
+            undo: self.undo.clone(),
+            redo: self.redo.clone(),
         }
     }
 
@@ -224,11 +248,11 @@ impl Editor {
         let entries = journal::describe(&self.book, &cmd, &label, now, &self.user);
         let inverse = self.book.apply(cmd, now)?;
         self.pending.extend(entries);
-        self.undo.push(Step {
+        self.undo.push(Arc::new(Step {
             cmd: inverse,
             stamps,
             label,
-        });
+        }));
         if self.undo.len() > UNDO_LIMIT {
             self.undo.remove(0);
         }
@@ -307,8 +331,8 @@ impl Editor {
 /// change it takes back or makes again (`deleted student Bob`).
 fn replay(
     book: &mut Gradebook,
-    from: &mut Vec<Step>,
-    to: &mut Vec<Step>,
+    from: &mut Vec<Arc<Step>>,
+    to: &mut Vec<Arc<Step>>,
     user: &str,
     verb: &str,
 ) -> Result<Option<(String, Vec<Entry>)>, ModelError> {
@@ -344,11 +368,11 @@ fn replay(
     match book.apply(step.cmd.clone(), now) {
         Ok(inverse) => {
             book.set_stamps(&step.stamps);
-            to.push(Step {
+            to.push(Arc::new(Step {
                 cmd: inverse,
                 stamps,
-                label: step.label,
-            });
+                label: step.label.clone(),
+            }));
             Ok(Some((said, entries)))
         }
         Err(e) => {

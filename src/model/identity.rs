@@ -207,8 +207,16 @@ pub fn check_profile(p: Profile) -> Result<Profile, ModelError> {
 pub fn check_roster<'a>(
     students: impl ExactSizeIterator<Item = (&'a str, Option<&'a str>)> + Clone,
 ) -> Result<(), ModelError> {
-    let n = students.len();
-    let names = clashes(n, students.clone().map(|(name, _)| Some(name_hash(name))));
+    check_hashed_roster(students.map(|(name, id)| (name, id, name_hash(name))))
+}
+
+/// [`check_roster`] of students whose names' hashes are known: name, id, hash.
+pub fn check_hashed_roster<'a>(
+    hashed: impl ExactSizeIterator<Item = (&'a str, Option<&'a str>, u64)> + Clone,
+) -> Result<(), ModelError> {
+    let n = hashed.len();
+    let students = hashed.clone().map(|(name, id, _)| (name, id));
+    let names = clashes(n, hashed.map(|(_, _, h)| Some(h)));
     let ids = if students.clone().any(|(_, id)| id.is_some()) {
         clashes(n, students.clone().map(|(_, id)| id.map(id_hash)))
     } else {
@@ -374,11 +382,11 @@ impl<'a> StudentIndex<'a> {
     pub fn of(course: &'a Course) -> Self {
         let mut by_id = HashMap::new();
         let mut by_name: HashMap<u64, Vec<usize>> = HashMap::with_capacity(course.students.len());
-        for (i, s) in course.students.iter().enumerate() {
-            if let Some(id) = &s.profile.id {
+        for (i, (_, id, hash)) in course.students.identities().hashed().enumerate() {
+            if let Some(id) = id {
                 by_id.insert(id.to_ascii_lowercase(), i);
             }
-            by_name.entry(name_hash(s.name)).or_default().push(i);
+            by_name.entry(hash).or_default().push(i);
         }
         Self {
             course,
@@ -438,13 +446,19 @@ impl Course {
     /// is shared.
     pub fn lookup_student(&self, query: &str) -> Result<Option<usize>, ModelError> {
         let query = query.trim();
-        let by_id = self
-            .students
-            .iter()
-            .position(|s| s.profile.id.as_deref().is_some_and(|id| same_id(id, query)));
-        let mut matches: Vec<usize> = (0..self.students.len())
-            .filter(|&i| same_name(self.students.at(i).name, query))
-            .collect();
+        // One pass over names and ids; a name is compared as text only when its hash is
+        // the query's.
+        let hash = name_hash(query);
+        let mut by_id = None;
+        let mut matches: Vec<usize> = Vec::new();
+        for (i, (name, id, h)) in self.students.identities().hashed().enumerate() {
+            if by_id.is_none() && id.is_some_and(|id| same_id(id, query)) {
+                by_id = Some(i);
+            }
+            if h == hash && same_name(name, query) {
+                matches.push(i);
+            }
+        }
         // An id that is also another student's name names neither for sure.
         if let Some(i) = by_id {
             if matches.iter().all(|&m| m == i) {

@@ -98,6 +98,9 @@ struct Chunk {
     names: String,
     /// Each student's name in `names`: start and length in bytes.
     spans: Vec<(u32, u32)>,
+    /// Each name's [`super::name_hash`], so that finding a name or checking that the
+    /// roster tells its students apart compares numbers first.
+    hashes: Vec<u64>,
     /// `width` marks per student, packed.
     marks: Vec<u64>,
     /// Students with a profile or notes, by index in the run, sorted.
@@ -138,16 +141,26 @@ impl Chunk {
         (start, name.len() as u32)
     }
 
+    /// Adds a name at the end, with its span and hash.
+    fn push_student_name(&mut self, name: &str) {
+        let span = self.push_name(name);
+        self.spans.push(span);
+        self.hashes.push(super::name_hash(name));
+    }
+
     /// Adds a student at the end; `student.marks` has `width` marks.
     fn push(&mut self, student: Student) {
-        let span = self.push_name(&student.name);
-        self.spans.push(span);
-        self.marks
-            .extend(student.marks.iter().map(|&m| packed::pack(m)));
         let extra = Extra {
             profile: student.profile,
             notes: student.notes,
         };
+        self.push_parts(&student.name, &student.marks, extra);
+    }
+
+    /// Adds a student at the end from their parts.
+    fn push_parts(&mut self, name: &str, marks: &[Mark], extra: Extra) {
+        self.push_student_name(name);
+        self.marks.extend(marks.iter().map(|&m| packed::pack(m)));
         if !extra.is_empty() {
             self.extras.push((self.spans.len() as u32 - 1, extra));
         }
@@ -160,6 +173,7 @@ impl Chunk {
             let span = tail.push_name(self.name(k));
             tail.spans.push(span);
         }
+        tail.hashes = self.hashes.split_off(l);
         tail.marks = self.marks.split_off(l * width);
         let at = self.extra_index(l).unwrap_or_else(|x| x);
         tail.extras = self.extras.split_off(at);
@@ -178,6 +192,7 @@ impl Chunk {
             let span = self.push_name(other.name(k));
             self.spans.push(span);
         }
+        self.hashes.extend_from_slice(&other.hashes);
         self.marks.extend_from_slice(&other.marks);
         self.extras
             .extend(other.extras.into_iter().map(|(i, e)| (i + base, e)));
@@ -382,14 +397,32 @@ impl Roster {
 
     /// Adds a student at the end (with `width` marks: the course checks).
     pub fn push(&mut self, student: Student) {
+        self.push_parts(
+            &student.name,
+            &student.marks,
+            student.profile,
+            student.notes,
+        );
+    }
+
+    /// Adds a student at the end from their parts: `marks` has `width` marks (the course
+    /// checks), `notes` are sorted by assessment.
+    pub fn push_parts(
+        &mut self,
+        name: &str,
+        marks: &[Mark],
+        profile: Profile,
+        notes: Vec<CellNote>,
+    ) {
         if self.is_empty() {
-            self.width = student.marks.len();
+            self.width = marks.len();
         }
+        let extra = Extra { profile, notes };
         match self.chunks.last_mut() {
-            Some(c) if c.len() < self.run => Arc::make_mut(c).push(student),
+            Some(c) if c.len() < self.run => Arc::make_mut(c).push_parts(name, marks, extra),
             _ => {
                 let mut c = Chunk::default();
-                c.push(student);
+                c.push_parts(name, marks, extra);
                 self.chunks.push(Arc::new(c));
                 self.starts.push(self.len);
             }
@@ -448,6 +481,7 @@ impl Roster {
         let (chunk, l) = self.chunk_mut(i);
         let old = chunk.name(l).to_string();
         chunk.spans[l] = chunk.push_name(name);
+        chunk.hashes[l] = super::name_hash(name);
         chunk.compact();
         old
     }
@@ -537,9 +571,14 @@ impl Roster {
             return;
         }
         let len = spans.len();
+        let hashes = spans
+            .iter()
+            .map(|&(start, n)| super::name_hash(&names[start as usize..(start + n) as usize]))
+            .collect();
         self.chunks.push(Arc::new(Chunk {
             names,
             spans,
+            hashes,
             marks,
             extras: Vec::new(),
         }));
@@ -662,17 +701,20 @@ pub struct Identities<'a> {
     left: usize,
 }
 
-impl<'a> Iterator for Identities<'a> {
-    type Item = (&'a str, Option<&'a str>);
+impl<'a> Identities<'a> {
+    /// Each student's name, id and name hash.
+    pub fn hashed(self) -> Hashed<'a> {
+        Hashed(self)
+    }
 
-    fn next(&mut self) -> Option<Self::Item> {
+    fn step(&mut self) -> Option<(&'a Chunk, usize, Option<&'a str>)> {
         if self.left == 0 {
             return None;
         }
         while self.l >= self.chunks[self.k].len() {
             (self.k, self.l, self.x) = (self.k + 1, 0, 0);
         }
-        let chunk = &self.chunks[self.k];
+        let chunk = &*self.chunks[self.k];
         let l = self.l;
         let id = match chunk.extras.get(self.x) {
             Some((i, e)) if *i as usize == l => {
@@ -683,7 +725,35 @@ impl<'a> Iterator for Identities<'a> {
         };
         self.l += 1;
         self.left -= 1;
-        Some((chunk.name(l), id))
+        Some((chunk, l, id))
+    }
+}
+
+/// Each student's name, id and name hash, in order.
+#[derive(Clone)]
+pub struct Hashed<'a>(Identities<'a>);
+
+impl<'a> Iterator for Hashed<'a> {
+    type Item = (&'a str, Option<&'a str>, u64);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0
+            .step()
+            .map(|(chunk, l, id)| (chunk.name(l), id, chunk.hashes[l]))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl ExactSizeIterator for Hashed<'_> {}
+
+impl<'a> Iterator for Identities<'a> {
+    type Item = (&'a str, Option<&'a str>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.step().map(|(chunk, l, id)| (chunk.name(l), id))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -1094,6 +1164,10 @@ mod tests {
                 prop_assert_eq!(roster.to_students(), list.clone());
                 prop_assert_eq!(roster.len(), list.len());
                 prop_assert!(roster.chunks.iter().all(|c| c.len() > 0 && c.len() <= 6));
+                for c in &roster.chunks {
+                    let hashes: Vec<u64> = (0..c.len()).map(|l| crate::model::name_hash(c.name(l))).collect();
+                    prop_assert_eq!(&c.hashes, &hashes);
+                }
                 prop_assert_eq!(before.to_students(), kept, "a copy does not change");
                 for (i, s) in list.iter().enumerate() {
                     prop_assert_eq!(roster.at(i), s.view());

@@ -1,6 +1,9 @@
 //! A course's study-hours observations, kept by column (all hours, all scores, all
 //! students) so that fitting reads only the two arrays of numbers it needs. In the file
-//! and in JSON they are a plain list of observations.
+//! and in JSON they are a plain list of observations. The columns are shared between
+//! copies until one of them changes (a copy for the writer thread costs nothing).
+
+use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -9,9 +12,9 @@ use super::Observation;
 /// The observations of a course, in order.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Study {
-    hours: Vec<f64>,
-    scores: Vec<f64>,
-    students: Vec<Option<String>>,
+    hours: Arc<Vec<f64>>,
+    scores: Arc<Vec<f64>>,
+    students: Arc<Vec<Option<String>>>,
 }
 
 /// One observation, borrowed from a [`Study`].
@@ -68,24 +71,24 @@ impl Study {
     }
 
     pub fn push(&mut self, o: Observation) {
-        self.hours.push(o.hours);
-        self.scores.push(o.score);
-        self.students.push(o.student);
+        Arc::make_mut(&mut self.hours).push(o.hours);
+        Arc::make_mut(&mut self.scores).push(o.score);
+        Arc::make_mut(&mut self.students).push(o.student);
     }
 
     /// Inserts at `index` (≤ len).
     pub fn insert(&mut self, index: usize, o: Observation) {
-        self.hours.insert(index, o.hours);
-        self.scores.insert(index, o.score);
-        self.students.insert(index, o.student);
+        Arc::make_mut(&mut self.hours).insert(index, o.hours);
+        Arc::make_mut(&mut self.scores).insert(index, o.score);
+        Arc::make_mut(&mut self.students).insert(index, o.student);
     }
 
     /// Removes and returns observation `index` (< len).
     pub fn remove(&mut self, index: usize) -> Observation {
         Observation {
-            hours: self.hours.remove(index),
-            score: self.scores.remove(index),
-            student: self.students.remove(index),
+            hours: Arc::make_mut(&mut self.hours).remove(index),
+            score: Arc::make_mut(&mut self.scores).remove(index),
+            student: Arc::make_mut(&mut self.students).remove(index),
         }
     }
 
@@ -106,16 +109,16 @@ impl Study {
 
     fn split_off(&mut self, at: usize) -> Study {
         Study {
-            hours: self.hours.split_off(at),
-            scores: self.scores.split_off(at),
-            students: self.students.split_off(at),
+            hours: Arc::new(Arc::make_mut(&mut self.hours).split_off(at)),
+            scores: Arc::new(Arc::make_mut(&mut self.scores).split_off(at)),
+            students: Arc::new(Arc::make_mut(&mut self.students).split_off(at)),
         }
     }
 
     fn append(&mut self, mut other: Study) {
-        self.hours.append(&mut other.hours);
-        self.scores.append(&mut other.scores);
-        self.students.append(&mut other.students);
+        Arc::make_mut(&mut self.hours).append(Arc::make_mut(&mut other.hours));
+        Arc::make_mut(&mut self.scores).append(Arc::make_mut(&mut other.scores));
+        Arc::make_mut(&mut self.students).append(Arc::make_mut(&mut other.students));
     }
 }
 

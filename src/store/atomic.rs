@@ -22,15 +22,24 @@ pub type Hook<'a> = &'a mut dyn FnMut(SaveStep) -> io::Result<()>;
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
+/// What goes into a file: written by the caller as it makes it (a gradebook encodes
+/// straight into the file).
+pub type Contents<'a> = &'a mut dyn FnMut(&mut dyn Write) -> io::Result<()>;
+
 /// Replaces `target` with `bytes` atomically and durably. A new file is mode 0600 whatever
 /// the umask; an existing one keeps its owner, group and mode (root saving a teacher's
 /// file must not take it from them). On error the target is untouched (or, if only the
 /// final directory fsync failed, already replaced) and the temp file is removed.
 pub fn write_atomic(target: &Path, bytes: &[u8], hook: Hook) -> io::Result<()> {
+    write_atomic_with(target, &mut |out| out.write_all(bytes), hook)
+}
+
+/// [`write_atomic`] of what `contents` writes (through a buffer).
+pub fn write_atomic_with(target: &Path, contents: Contents, hook: Hook) -> io::Result<()> {
     let dir = parent_dir(target);
     let tmp = temp_path(target);
     let existing = fs::metadata(target).ok();
-    let result = write_temp(&tmp, bytes, existing.as_ref(), hook).and_then(|()| {
+    let result = write_temp(&tmp, contents, existing.as_ref(), hook).and_then(|()| {
         hook(SaveStep::Rename)?;
         fs::rename(&tmp, target)
     });
@@ -44,7 +53,7 @@ pub fn write_atomic(target: &Path, bytes: &[u8], hook: Hook) -> io::Result<()> {
 
 fn write_temp(
     tmp: &Path,
-    bytes: &[u8],
+    contents: Contents,
     existing: Option<&fs::Metadata>,
     hook: Hook,
 ) -> io::Result<()> {
@@ -77,7 +86,10 @@ fn write_temp(
     // remove the owner's: set them explicitly.
     file.set_permissions(fs::Permissions::from_mode(mode))?;
     hook(SaveStep::Write)?;
-    file.write_all(bytes)?;
+    let mut out = io::BufWriter::with_capacity(1 << 20, &mut file);
+    contents(&mut out)?;
+    out.flush()?;
+    drop(out);
     hook(SaveStep::SyncFile)?;
     file.sync_all()
 }

@@ -23,6 +23,8 @@
 //! the whole file first), checking the sizes against what is left of the file before
 //! taking any memory, and the checksum as it goes.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -40,8 +42,8 @@ struct ShellOut<'a> {
     courses: Vec<CourseOut<'a>>,
     current: Option<usize>,
     history: &'a Head,
-    undo: &'a [Step],
-    redo: &'a [Step],
+    undo: &'a [Arc<Step>],
+    redo: &'a [Arc<Step>],
 }
 
 #[derive(Serialize)]
@@ -77,8 +79,8 @@ struct ShellIn {
     courses: Vec<CourseIn>,
     current: Option<usize>,
     history: Head,
-    undo: Vec<Step>,
-    redo: Vec<Step>,
+    undo: Vec<Arc<Step>>,
+    redo: Vec<Arc<Step>>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -94,8 +96,8 @@ struct CourseIn {
     extras: Vec<(u32, Profile, Vec<CellNote>)>,
 }
 
-/// Appends the body of `saved` to `out`.
-pub fn encode(saved: &SavedRef, out: &mut Vec<u8>) -> Result<(), FormatError> {
+/// The postcard part of the body of `saved`.
+pub fn shell(saved: &SavedRef) -> Result<Vec<u8>, FormatError> {
     let shell = ShellOut {
         courses: saved
             .book
@@ -118,19 +120,32 @@ pub fn encode(saved: &SavedRef, out: &mut Vec<u8>) -> Result<(), FormatError> {
         undo: saved.undo,
         redo: saved.redo,
     };
-    let head = postcard::to_stdvec(&shell)
-        .map_err(|e| FormatError::Corrupt(format!("cannot encode the gradebook ({e})")))?;
+    postcard::to_stdvec(&shell)
+        .map_err(|e| FormatError::Corrupt(format!("cannot encode the gradebook ({e})")))
+}
+
+/// The length of the body of `saved`, whose postcard part is `shell`.
+pub fn body_len(saved: &SavedRef, shell: &[u8]) -> u64 {
     let columns: usize = saved
         .book
         .courses
         .iter()
         .map(|c| column_bytes(&c.students, c.assessments.len()))
         .sum();
-    out.reserve(8 + head.len() + columns);
-    out.extend_from_slice(&(head.len() as u64).to_le_bytes());
-    out.extend_from_slice(&head);
+    (8 + shell.len() + columns) as u64
+}
+
+/// Writes the body of `saved`, whose postcard part is `shell`: the columns go out from
+/// the roster's own memory, run by run, with no copy of the whole.
+pub fn write_body(
+    saved: &SavedRef,
+    shell: &[u8],
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    out.write_all(&(shell.len() as u64).to_le_bytes())?;
+    out.write_all(shell)?;
     for c in &saved.book.courses {
-        write_roster(&c.students, c.assessments.len(), out);
+        write_roster(&c.students, c.assessments.len(), out)?;
     }
     Ok(())
 }
@@ -145,15 +160,20 @@ fn span_bytes(spans: &[(u32, u32)]) -> usize {
     spans.iter().map(|&(_, n)| n as usize).sum()
 }
 
-fn write_roster(roster: &Roster, width: usize, out: &mut Vec<u8>) {
-    out.extend_from_slice(&(roster.len() as u32).to_le_bytes());
+fn write_roster(
+    roster: &Roster,
+    width: usize,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    out.write_all(&(roster.len() as u32).to_le_bytes())?;
+    let mut lens = Vec::new();
     for run in roster.runs() {
-        for &(_, n) in run.spans {
-            out.extend_from_slice(&n.to_le_bytes());
-        }
+        lens.clear();
+        lens.extend(run.spans.iter().flat_map(|&(_, n)| n.to_le_bytes()));
+        out.write_all(&lens)?;
     }
     for run in roster.runs() {
-        // Names written in order with nothing between them go out in one copy.
+        // Names kept in order with nothing between them go out in one piece.
         let mut next = 0u32;
         let contiguous = run.spans.iter().all(|&(start, n)| {
             let fine = start == next;
@@ -161,21 +181,23 @@ fn write_roster(roster: &Roster, width: usize, out: &mut Vec<u8>) {
             fine
         });
         if contiguous {
-            out.extend_from_slice(&run.names.as_bytes()[..next as usize]);
+            out.write_all(&run.names.as_bytes()[..next as usize])?;
         } else {
             for &(start, n) in run.spans {
-                out.extend_from_slice(&run.names.as_bytes()[start as usize..(start + n) as usize]);
+                out.write_all(&run.names.as_bytes()[start as usize..(start + n) as usize])?;
             }
         }
     }
     for run in roster.runs() {
         debug_assert_eq!(run.marks.len(), run.spans.len() * width);
-        let at = out.len();
-        out.resize(at + 8 * run.marks.len(), 0);
-        for (to, bits) in out[at..].chunks_exact_mut(8).zip(run.marks) {
-            to.copy_from_slice(&bits.to_le_bytes());
+        if cfg!(target_endian = "little") {
+            out.write_all(bytemuck::cast_slice(run.marks))?;
+        } else {
+            let bytes: Vec<u8> = run.marks.iter().flat_map(|m| m.to_le_bytes()).collect();
+            out.write_all(&bytes)?;
         }
     }
+    Ok(())
 }
 
 /// Where a version-3 body comes from: a file being read (checksummed on the way) or

@@ -59,15 +59,48 @@ pub fn encode(book: &Gradebook) -> Result<Vec<u8>, FormatError> {
 /// file.
 pub fn encode_saved(saved: &SavedRef) -> Result<Vec<u8>, FormatError> {
     let mut out = Vec::new();
-    out.extend_from_slice(&MAGIC);
-    out.extend_from_slice(&VERSION.to_le_bytes());
-    out.extend_from_slice(&[0; 8]);
-    super::columns::encode(saved, &mut out)?;
-    let body_len = (out.len() - HEADER_LEN) as u64;
-    out[10..HEADER_LEN].copy_from_slice(&body_len.to_le_bytes());
-    let crc = crc32fast::hash(&out);
-    out.extend_from_slice(&crc.to_le_bytes());
+    write_saved(saved, &mut out).map_err(|e| match e.downcast::<FormatError>() {
+        Ok(reason) => reason,
+        Err(e) => FormatError::Corrupt(format!("cannot encode the gradebook ({e})")),
+    })?;
     Ok(out)
+}
+
+/// Writes the complete file of `saved` to `out` as it encodes it, the rosters straight
+/// from their own memory: a save needs no copy of the whole file. An error encoding is an
+/// I/O error holding the [`FormatError`].
+pub fn write_saved(saved: &SavedRef, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use std::io::Write;
+    let shell = super::columns::shell(saved).map_err(std::io::Error::other)?;
+    let body_len = super::columns::body_len(saved, &shell);
+    let mut out = Checksummed {
+        out,
+        crc: crc32fast::Hasher::new(),
+    };
+    out.write_all(&MAGIC)?;
+    out.write_all(&VERSION.to_le_bytes())?;
+    out.write_all(&body_len.to_le_bytes())?;
+    super::columns::write_body(saved, &shell, &mut out)?;
+    let crc = out.crc.finalize();
+    out.out.write_all(&crc.to_le_bytes())
+}
+
+/// A writer that checksums what goes through it.
+struct Checksummed<'a> {
+    out: &'a mut dyn std::io::Write,
+    crc: crc32fast::Hasher,
+}
+
+impl std::io::Write for Checksummed<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.crc.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// What the first [`HEADER_LEN`] bytes of a file say.

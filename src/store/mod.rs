@@ -19,7 +19,7 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::journal::{Break, Head, Record};
-use crate::model::{Editor, Gradebook, Saved};
+use crate::model::{Editor, Gradebook, Saved, SavedRef};
 pub use atomic::SaveStep;
 pub use format::FormatError;
 pub use lock::WriterLock;
@@ -162,17 +162,17 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Appends `history` (new journal records) and replaces the data file with `file`,
+    /// Appends `history` (new journal records) and replaces the data file with `saved`,
     /// whose history head counts every record written so far: first the records, made
-    /// durable, then the data file atomically. On error nothing is committed and the
-    /// records wait for the next save.
-    pub fn write(&mut self, file: &[u8], history: &[u8]) -> Result<(), StoreError> {
-        self.write_with(file, history, &mut |_| Ok(()))
+    /// durable, then the data file atomically, encoded straight into it. On error nothing
+    /// is committed and the records wait for the next save.
+    pub fn write(&mut self, saved: &SavedRef, history: &[u8]) -> Result<(), StoreError> {
+        self.write_with(saved, history, &mut |_| Ok(()))
     }
 
     fn write_with(
         &mut self,
-        file: &[u8],
+        saved: &SavedRef,
         history: &[u8],
         hook: atomic::Hook,
     ) -> Result<(), StoreError> {
@@ -186,10 +186,19 @@ impl Writer {
                 },
             )?;
         }
-        atomic::write_atomic(&self.path, file, hook).map_err(|source| StoreError::Io {
-            action: "save",
-            path: self.path.clone(),
-            source,
+        let mut contents = |out: &mut dyn std::io::Write| format::write_saved(saved, out);
+        atomic::write_atomic_with(&self.path, &mut contents, hook).map_err(|source| {
+            match source.downcast::<FormatError>() {
+                Ok(reason) => StoreError::Format {
+                    path: self.path.clone(),
+                    reason,
+                },
+                Err(source) => StoreError::Io {
+                    action: "save",
+                    path: self.path.clone(),
+                    source,
+                },
+            }
         })?;
         self.committed += self.pending.len() as u64;
         self.pending.clear();
@@ -325,36 +334,28 @@ impl Store {
 
     /// [`Store::save`] with a hook called before each step (the seam for fault tests).
     pub fn save_with(&self, book: &Gradebook, hook: atomic::Hook) -> Result<(), StoreError> {
-        let bytes = self.encode(book)?;
-        self.writer.borrow_mut().write_with(&bytes, &[], hook)
+        let saved = SavedRef {
+            book,
+            history: &Head::default(),
+            undo: &[],
+            redo: &[],
+        };
+        self.writer.borrow_mut().write_with(&saved, &[], hook)
     }
 
     /// Saves an editor: its new history entries, then the data file with its gradebook,
     /// history head, undo and redo. On error the entries wait for the next save.
     pub fn save_editor(&self, editor: &mut Editor) -> Result<(), StoreError> {
-        let (file, history) = self.encode_editor(editor)?;
-        self.writer.borrow_mut().write(&file, &history)
+        let history = self.take_history(editor)?;
+        self.writer.borrow_mut().write(&editor.saved(), &history)
     }
 
-    /// The data file and the new journal records for an editor, ready for
-    /// [`Writer::write`]; the editor's new history entries are taken.
-    pub fn encode_editor(&self, editor: &mut Editor) -> Result<(Vec<u8>, Vec<u8>), StoreError> {
-        let history = editor.take_history().map_err(|e| StoreError::Format {
+    /// The editor's new history entries, encoded as journal records (taken: the caller
+    /// must write them).
+    pub fn take_history(&self, editor: &mut Editor) -> Result<Vec<u8>, StoreError> {
+        editor.take_history().map_err(|e| StoreError::Format {
             path: self.path.clone(),
             reason: FormatError::Invalid(e.to_string()),
-        })?;
-        let file = format::encode_saved(&editor.saved()).map_err(|reason| StoreError::Format {
-            path: self.path.clone(),
-            reason,
-        })?;
-        Ok((file, history))
-    }
-
-    /// The complete file for `book` alone.
-    pub fn encode(&self, book: &Gradebook) -> Result<Vec<u8>, StoreError> {
-        format::encode(book).map_err(|reason| StoreError::Format {
-            path: self.path.clone(),
-            reason,
         })
     }
 

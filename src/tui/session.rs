@@ -99,8 +99,7 @@ impl Session {
     }
 
     /// After a change: saved at once when saving synchronously (tests); with a writer
-    /// thread, right after the next frame is drawn, so that encoding never delays what
-    /// the teacher sees.
+    /// thread, handed over right after the next frame is drawn.
     pub fn changed(&mut self, editor: &mut Editor) {
         self.unsaved = true;
         self.due = true;
@@ -132,10 +131,12 @@ impl Session {
             let result = store.save_editor(editor).map_err(|e| e.to_string());
             return self.saved(result);
         };
-        self.state = match store.encode_editor(editor) {
-            Ok((file, history)) => {
+        // A copy of the data (shared runs: microseconds), encoded and written by the
+        // writer thread: nothing of the save happens on the input path.
+        self.state = match store.take_history(editor) {
+            Ok(history) => {
                 self.unsent.extend_from_slice(&history);
-                if saver.send(file, std::mem::take(&mut self.unsent)) {
+                if saver.send(editor.snapshot(), std::mem::take(&mut self.unsent)) {
                     SaveState::Saving
                 } else {
                     SaveState::Failed("the writer thread stopped".into())
