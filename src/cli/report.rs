@@ -3,23 +3,42 @@
 
 use chrono::SecondsFormat;
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 use super::emit;
 use crate::error::Error;
 use crate::grading::{Plan, Standing};
-use crate::interop::json::cell_json;
 use crate::model::{CategoryMode, Course, Mark, fmt_num};
 use crate::stats::Report;
 use crate::text::{count, local_time, one_decimal, table, two_decimals};
 
+/// The report as `report --json` writes it, streamed: each student is computed and
+/// written in turn, so that memory holds the course and a buffer, not a tree of values
+/// for 100,000 students.
 #[derive(Serialize)]
 struct ReportJson<'a> {
     course: &'a str,
     last_updated: String,
-    students: Vec<StudentJson<'a>>,
+    students: Students<'a>,
     stats: StatsJson,
     top: Vec<TopJson<'a>>,
+}
+
+/// Every student of the course, computed as they are written.
+struct Students<'a> {
+    course: &'a Course,
+    plan: &'a Plan<'a>,
+    report: &'a Report,
+}
+
+impl Serialize for Students<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.course.students.len()))?;
+        for (i, s) in self.course.students.iter().enumerate() {
+            seq.serialize_element(&student_json(self.course, self.plan, self.report, i, s))?;
+        }
+        seq.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -31,17 +50,40 @@ struct StudentJson<'a> {
     rank: Option<usize>,
     final_with_zeros: Option<f64>,
     /// For each letter but the last, the percent needed on every empty cell.
-    needed: Map<String, Value>,
+    needed: Pairs<'a, Option<f64>>,
     /// Every category's percent; null where it counts nothing.
-    categories: Map<String, Value>,
+    categories: Pairs<'a, Option<f64>>,
     /// The assessments dropped from the current grade.
     dropped: Vec<&'a str>,
     /// Per assessment, in the course's order: a number, "EX", "M" or null.
-    grades: Map<String, Value>,
+    grades: Pairs<'a, MarkJson>,
     /// Who they are: id (null if none), "active" or "withdrawn" (left out of statistics
     /// and ranks).
     id: Option<&'a str>,
     status: &'static str,
+}
+
+/// A JSON object from keys and values, written as it is read.
+struct Pairs<'a, V>(Vec<(&'a str, V)>);
+
+impl<V: Serialize> Serialize for Pairs<'_, V> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (*k, v)))
+    }
+}
+
+/// A grade in the report: points, "EX", "M" or null.
+struct MarkJson(Mark);
+
+impl Serialize for MarkJson {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Mark::Empty => serializer.serialize_none(),
+            Mark::Points(p) => serializer.serialize_f64(p),
+            Mark::Excused => serializer.serialize_str("EX"),
+            Mark::Missing => serializer.serialize_str("M"),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -64,38 +106,24 @@ struct TopJson<'a> {
 /// Prints the report of `course`.
 pub fn print(course: &Course, json: bool, out: &mut dyn std::io::Write) -> Result<(), Error> {
     let report = Report::of(course);
-    let text = if json {
-        to_json(course, &report)?
-    } else {
-        to_text(course, &report)
-    };
-    emit(out, &text)
+    if json {
+        use std::io::Write;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+        write_json(course, &report, &mut out)?;
+        return out.flush().map_err(Error::Output);
+    }
+    emit(out, &to_text(course, &report))
 }
 
-fn student_json<'a>(course: &'a Course, plan: &Plan, r: &Report, i: usize) -> StudentJson<'a> {
-    let s = course.students.at(i);
+fn student_json<'a>(
+    course: &'a Course,
+    plan: &Plan,
+    r: &Report,
+    i: usize,
+    s: crate::model::StudentRef<'a>,
+) -> StudentJson<'a> {
     let standing = plan.standing(s);
     let letters = &course.letters.0;
-    let needed = letters
-        .iter()
-        .zip(plan.needed(s))
-        .map(|(g, x)| (g.letter.clone(), x.map_or(Value::Null, Value::from)))
-        .collect();
-    let categories = course
-        .categories
-        .iter()
-        .zip(&standing.categories)
-        .map(|(k, p)| (k.name.clone(), p.map_or(Value::Null, Value::from)))
-        .collect();
-    let grades = course
-        .assessments
-        .iter()
-        .zip(s.marks)
-        .map(|(a, m)| {
-            let value = cell_json(&m.into()).unwrap_or(Value::Null);
-            (a.name.clone(), value)
-        })
-        .collect();
     StudentJson {
         name: s.name,
         final_grade: r.finals[i],
@@ -104,29 +132,52 @@ fn student_json<'a>(course: &'a Course, plan: &Plan, r: &Report, i: usize) -> St
         final_with_zeros: plan.final_with_zeros(s),
         id: s.profile.id.as_deref(),
         status: s.profile.status.name(),
-        needed,
-        categories,
+        needed: Pairs(
+            letters
+                .iter()
+                .zip(plan.needed(s))
+                .map(|(g, x)| (g.letter.as_str(), x))
+                .collect(),
+        ),
+        categories: Pairs(
+            course
+                .categories
+                .iter()
+                .zip(&standing.categories)
+                .map(|(k, p)| (k.name.as_str(), *p))
+                .collect(),
+        ),
         dropped: standing
             .dropped
             .iter()
             .map(|&a| course.assessments[a].name.as_str())
             .collect(),
-        grades,
+        grades: Pairs(
+            course
+                .assessments
+                .iter()
+                .zip(s.marks)
+                .map(|(a, m)| (a.name.as_str(), MarkJson(m)))
+                .collect(),
+        ),
     }
 }
 
-fn to_json(course: &Course, r: &Report) -> Result<String, Error> {
+/// Writes the JSON report to `out`, a buffer (the formatter writes many small pieces, so
+/// the writer's type is known here: its small writes are inlined copies).
+fn write_json<W: std::io::Write>(course: &Course, r: &Report, out: &mut W) -> Result<(), Error> {
     let plan = Plan::of(course);
-    let students = (0..course.students.len())
-        .map(|i| student_json(course, &plan, r, i))
-        .collect();
     let s = r.stats;
     let doc = ReportJson {
         course: &course.name,
         last_updated: course
             .last_updated
             .to_rfc3339_opts(SecondsFormat::AutoSi, true),
-        students,
+        students: Students {
+            course,
+            plan: &plan,
+            report: r,
+        },
         stats: StatsJson {
             count: s.count,
             mean: s.mean,
@@ -146,9 +197,11 @@ fn to_json(course: &Course, r: &Report) -> Result<String, Error> {
             })
             .collect(),
     };
-    let mut text = serde_json::to_string_pretty(&doc).map_err(crate::interop::FileError::from)?;
-    text.push('\n');
-    Ok(text)
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(|e| match e.io_error_kind() {
+        Some(_) => Error::Output(e.into()),
+        None => Error::from(crate::interop::FileError::from(e)),
+    })?;
+    out.write_all(b"\n").map_err(Error::Output)
 }
 
 /// The syllabus in a line or two: categories with their share of the final, drops and
