@@ -11,7 +11,7 @@ use super::ImportError;
 use crate::journal::{self, Change, Entry, Head, Record};
 use crate::model::{
     Assessment, Category, CategoryMode, Cell, Command, Course, DEFAULT_CATEGORY, Gradebook,
-    LatePolicy, LetterGrade, LetterScheme, LmsIds, Mark, Profile, Status, Student, Study, name_key,
+    LatePolicy, LetterGrade, LetterScheme, LmsIds, Mark, Status, Study, name_key,
 };
 use crate::predictor::TrainedModel;
 use crate::text::quote;
@@ -21,8 +21,7 @@ pub const FORMAT: &str = "gradebook";
 /// The JSON version this build writes; it reads 1 and 2.
 pub const VERSION: u32 = 2;
 
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Serialize)]
 struct Document {
     format: String,
     version: u32,
@@ -30,6 +29,163 @@ struct Document {
     /// With `export json --with-history`: every entry of the history, with its hash.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     history: Option<HistoryJson>,
+}
+
+/// A file as `import json` reads it: each course's students read one by one into the
+/// roster as the parser meets them (kept as their JSON text until the course's
+/// assessments are known, if they come first), so that memory never holds a tree of
+/// 100,000 students.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DocumentIn<'a> {
+    format: String,
+    version: u32,
+    #[serde(borrow)]
+    courses: Vec<CourseIn<'a>>,
+    #[serde(default)]
+    history: Option<HistoryJson>,
+}
+
+#[derive(Debug)]
+struct CourseIn<'a> {
+    name: String,
+    last_updated: DateTime<Utc>,
+    categories: Option<Vec<CategoryJson>>,
+    assessments: Vec<AssessmentJson>,
+    students: StudentsIn<'a>,
+    letters: Option<Vec<LetterGrade>>,
+    late_policy: Option<LatePolicy>,
+    study: Study,
+    model: Option<TrainedModel>,
+    thresholds: Option<crate::store::v1::Thresholds>,
+}
+
+/// A course's students: read, or their JSON text when they came before the assessments.
+enum StudentsIn<'a> {
+    Read(Result<crate::model::Roster, super::json_roster::Wrong>),
+    Later(&'a serde_json::value::RawValue),
+}
+
+impl std::fmt::Debug for StudentsIn<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StudentsIn::Read(Ok(r)) => write!(f, "{} students", r.len()),
+            StudentsIn::Read(Err(w)) => write!(f, "wrong: {}", w.0),
+            StudentsIn::Later(raw) => write!(f, "{} bytes of students", raw.get().len()),
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for CourseIn<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, MapAccess, Visitor};
+
+        #[derive(Deserialize)]
+        #[serde(field_identifier, rename_all = "snake_case")]
+        enum Field {
+            Name,
+            LastUpdated,
+            Categories,
+            Assessments,
+            Students,
+            Letters,
+            LatePolicy,
+            Study,
+            Model,
+            Thresholds,
+        }
+
+        fn once<T, E: Error>(slot: &mut Option<T>, value: T, field: &'static str) -> Result<(), E> {
+            if slot.is_some() {
+                return Err(E::duplicate_field(field));
+            }
+            *slot = Some(value);
+            Ok(())
+        }
+
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = CourseIn<'a>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("struct CourseIn")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<CourseIn<'a>, A::Error> {
+                let (mut name, mut last_updated, mut categories) = (None, None, None);
+                let (mut assessments, mut students, mut letters) = (None, None, None);
+                let (mut late_policy, mut study, mut model, mut thresholds) =
+                    (None, None, None, None);
+                while let Some(field) = map.next_key::<Field>()? {
+                    match field {
+                        Field::Name => once(&mut name, map.next_value()?, "name")?,
+                        Field::LastUpdated => {
+                            once(&mut last_updated, map.next_value()?, "last_updated")?
+                        }
+                        Field::Categories => {
+                            once(&mut categories, map.next_value()?, "categories")?
+                        }
+                        Field::Assessments => once(
+                            &mut assessments,
+                            map.next_value::<Vec<AssessmentJson>>()?,
+                            "assessments",
+                        )?,
+                        Field::Students => {
+                            let read = match &assessments {
+                                Some(list) => {
+                                    let names: Vec<&str> =
+                                        list.iter().map(|a| a.name.as_str()).collect();
+                                    StudentsIn::Read(map.next_value_seed(
+                                        super::json_roster::StudentsSeed(&names),
+                                    )?)
+                                }
+                                None => StudentsIn::Later(map.next_value()?),
+                            };
+                            once(&mut students, read, "students")?
+                        }
+                        Field::Letters => once(&mut letters, map.next_value()?, "letters")?,
+                        Field::LatePolicy => {
+                            once(&mut late_policy, map.next_value()?, "late_policy")?
+                        }
+                        Field::Study => once(&mut study, map.next_value()?, "study")?,
+                        Field::Model => once(&mut model, map.next_value()?, "model")?,
+                        Field::Thresholds => {
+                            once(&mut thresholds, map.next_value()?, "thresholds")?
+                        }
+                    }
+                }
+                Ok(CourseIn {
+                    name: name.ok_or_else(|| Error::missing_field("name"))?,
+                    last_updated: last_updated
+                        .ok_or_else(|| Error::missing_field("last_updated"))?,
+                    categories: categories.flatten(),
+                    assessments: assessments.ok_or_else(|| Error::missing_field("assessments"))?,
+                    students: students.ok_or_else(|| Error::missing_field("students"))?,
+                    letters: letters.flatten(),
+                    late_policy: late_policy.flatten(),
+                    study: study.ok_or_else(|| Error::missing_field("study"))?,
+                    model: model.flatten(),
+                    thresholds: thresholds.flatten(),
+                })
+            }
+        }
+        d.deserialize_struct(
+            "CourseIn",
+            &[
+                "name",
+                "last_updated",
+                "categories",
+                "assessments",
+                "students",
+                "letters",
+                "late_policy",
+                "study",
+                "model",
+                "thresholds",
+            ],
+            V(std::marker::PhantomData),
+        )
+    }
 }
 
 /// The history in JSON: its entries oldest first, and the hash of the last.
@@ -220,7 +376,7 @@ fn read_history(history: &HistoryJson) -> Result<Vec<Entry>, ImportError> {
     Ok(entries)
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 #[serde(deny_unknown_fields)]
 struct CourseJson {
     name: String,
@@ -235,9 +391,6 @@ struct CourseJson {
     late_policy: Option<LatePolicy>,
     study: Study,
     model: Option<TrainedModel>,
-    /// Version 1's four letter thresholds; never written.
-    #[serde(default, skip_serializing)]
-    thresholds: Option<crate::store::v1::Thresholds>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -280,7 +433,7 @@ struct AssessmentJson {
     lms_id: Option<String>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 #[serde(deny_unknown_fields)]
 struct StudentJson {
     name: String,
@@ -305,7 +458,7 @@ struct StudentJson {
 /// A student's LMS identity in JSON: only the parts known.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct LmsJson {
+pub(super) struct LmsJson {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     canvas_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -350,52 +503,19 @@ impl From<LmsJson> for LmsIds {
 
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-enum StatusJson {
+pub(super) enum StatusJson {
     #[default]
     Active,
     Withdrawn,
 }
 
-/// A JSON object with its keys in order, refusing a key that appears twice: a plain map
-/// would keep the last value and drop the other without a word.
+/// A JSON object with its keys in order (a student's grades as written).
 #[derive(Debug, Default)]
 struct UniqueMap(Vec<(String, Value)>);
 
 impl Serialize for UniqueMap {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
-    }
-}
-
-impl<'de> Deserialize<'de> for UniqueMap {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UniqueMap;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an object of grades by assessment name")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UniqueMap, A::Error> {
-                let mut seen = std::collections::HashSet::new();
-                let mut entries = Vec::new();
-                while let Some((key, value)) = map.next_entry::<String, Value>()? {
-                    if !seen.insert(key.clone()) {
-                        return Err(serde::de::Error::custom(format!(
-                            "the grade for {} appears twice",
-                            quote(&key)
-                        )));
-                    }
-                    entries.push((key, value));
-                }
-                Ok(UniqueMap(entries))
-            }
-        }
-        deserializer.deserialize_map(Visitor)
     }
 }
 
@@ -515,7 +635,6 @@ fn course_json(c: &Course) -> CourseJson {
         late_policy: c.late_policy,
         study: c.study.clone(),
         model: c.model.clone(),
-        thresholds: None,
     }
 }
 
@@ -531,13 +650,7 @@ pub struct Imported {
 pub fn import(book: &Gradebook, bytes: &[u8]) -> Result<Imported, ImportError> {
     let text = std::str::from_utf8(super::strip_bom(bytes))
         .map_err(|_| ImportError::one(None, None, "the file is not UTF-8 text"))?;
-    let doc: Document = serde_json::from_str(text).map_err(|e| {
-        let message = match e.classify() {
-            serde_json::error::Category::Eof => "the JSON ends too early".to_string(),
-            _ => crate::text::clip_quotes(&strip_position(&e.to_string()), MESSAGE_CHARS),
-        };
-        ImportError::one(Some(e.line() as u64), Some(e.column() as u64), message)
-    })?;
+    let doc: DocumentIn = serde_json::from_str(text).map_err(|e| json_error(&e, text, 0))?;
     check_header(&doc)?;
     let history = match &doc.history {
         Some(h) => read_history(h)?,
@@ -547,8 +660,12 @@ pub fn import(book: &Gradebook, bytes: &[u8]) -> Result<Imported, ImportError> {
         book.courses.iter().map(|c| name_key(&c.name)).collect();
     let mut cmds = Vec::new();
     for (i, cj) in doc.courses.into_iter().enumerate() {
-        let course = to_course(cj)
-            .map_err(|m| ImportError::one(None, None, format!("course {}: {}", i + 1, m.0)))?;
+        let course = to_course(cj, text).map_err(|e| match e {
+            CourseError::Wrong(m) => {
+                ImportError::one(None, None, format!("course {}: {}", i + 1, m.0))
+            }
+            CourseError::Json(e) => e,
+        })?;
         if !taken.insert(name_key(&course.name)) {
             return Err(ImportError::one(
                 None,
@@ -573,7 +690,24 @@ pub fn import(book: &Gradebook, bytes: &[u8]) -> Result<Imported, ImportError> {
     })
 }
 
-fn check_header(doc: &Document) -> Result<(), ImportError> {
+/// A parser's error as an import error, with the line and column in the whole file (the
+/// parsed text starting `at` bytes into `text`).
+fn json_error(e: &serde_json::Error, text: &str, at: usize) -> ImportError {
+    let message = match e.classify() {
+        serde_json::error::Category::Eof => "the JSON ends too early".to_string(),
+        _ => crate::text::clip_quotes(&strip_position(&e.to_string()), MESSAGE_CHARS),
+    };
+    let before = &text[..at];
+    let line = before.matches('\n').count() + e.line();
+    let column = if e.line() == 1 {
+        before.len() - before.rfind('\n').map_or(0, |i| i + 1) + e.column()
+    } else {
+        e.column()
+    };
+    ImportError::one(Some(line as u64), Some(column as u64), message)
+}
+
+fn check_header(doc: &DocumentIn) -> Result<(), ImportError> {
     if doc.format != FORMAT {
         return Err(ImportError::one(
             None,
@@ -611,7 +745,20 @@ fn strip_position(message: &str) -> String {
 /// What is wrong with a course of the file.
 struct Wrong(String);
 
-fn to_course(cj: CourseJson) -> Result<Course, Wrong> {
+/// Why a course of the file cannot be read: what is wrong with it, or its students'
+/// JSON (with its place in the file).
+enum CourseError {
+    Wrong(Wrong),
+    Json(ImportError),
+}
+
+impl From<Wrong> for CourseError {
+    fn from(w: Wrong) -> Self {
+        CourseError::Wrong(w)
+    }
+}
+
+fn to_course(cj: CourseIn, text: &str) -> Result<Course, CourseError> {
     let mut course = Course::new(cj.name, cj.last_updated);
     if let Some(categories) = cj.categories {
         course.categories = categories
@@ -629,7 +776,7 @@ fn to_course(cj: CourseJson) -> Result<Course, Wrong> {
     }
     course.letters = match (cj.letters, cj.thresholds) {
         (Some(_), Some(_)) => {
-            return Err(Wrong("give \"letters\" or \"thresholds\", not both".into()));
+            return Err(Wrong("give \"letters\" or \"thresholds\", not both".into()).into());
         }
         (Some(letters), None) => LetterScheme(letters),
         (None, Some(t)) => LetterScheme::from_thresholds(t.a, t.b, t.c, t.d),
@@ -647,10 +794,9 @@ fn to_course(cj: CourseJson) -> Result<Course, Wrong> {
             })?,
             None if course.categories.len() == 1 => 0,
             None => {
-                return Err(Wrong(format!(
-                    "assessment {} needs a category",
-                    quote(&aj.name)
-                )));
+                return Err(
+                    Wrong(format!("assessment {} needs a category", quote(&aj.name))).into(),
+                );
             }
         };
         course.assessments.push(Assessment {
@@ -663,10 +809,7 @@ fn to_course(cj: CourseJson) -> Result<Course, Wrong> {
             lms_id: aj.lms_id,
         });
     }
-    for sj in cj.students {
-        let student = to_student(&course.assessments, sj)?;
-        course.students.push(student);
-    }
+    course.students = read_students(cj.students, &course.assessments, text)?;
     course.study = cj.study;
     course.model = cj.model;
     if course.categories.is_empty() {
@@ -675,44 +818,28 @@ fn to_course(cj: CourseJson) -> Result<Course, Wrong> {
     Ok(course)
 }
 
-fn to_student(assessments: &[Assessment], sj: StudentJson) -> Result<Student, Wrong> {
-    let mut cells = vec![Cell::default(); assessments.len()];
-    for (name, value) in sj.grades.0 {
-        let a = assessments
-            .iter()
-            .position(|a| a.name == name)
-            .ok_or_else(|| {
-                Wrong(format!(
-                    "{} has a grade in {}, which is not an assessment",
-                    quote(&sj.name),
-                    quote(&name)
-                ))
-            })?;
-        cells[a] = read_cell(&value).map_err(|what| {
-            Wrong(format!(
-                "{}'s grade in {}: {what}",
-                quote(&sj.name),
-                quote(&name)
-            ))
-        })?;
-    }
-    let name = sj.name;
-    let profile = Profile {
-        id: sj.id,
-        email: sj.email,
-        section: sj.section,
-        status: match sj.status {
-            StatusJson::Active => Status::Active,
-            StatusJson::Withdrawn => Status::Withdrawn,
-        },
-        note: sj.note,
-        lms: sj.lms.into(),
+/// The students of a course: read already, or read now from their JSON text (which
+/// starts at its place in `text`, for the line and column of a problem).
+fn read_students(
+    students: StudentsIn,
+    assessments: &[Assessment],
+    text: &str,
+) -> Result<crate::model::Roster, CourseError> {
+    use serde::de::DeserializeSeed;
+    let read = match students {
+        StudentsIn::Read(read) => read,
+        StudentsIn::Later(raw) => {
+            let json = raw.get();
+            let at = json.as_ptr() as usize - text.as_ptr() as usize;
+            let names: Vec<&str> = assessments.iter().map(|a| a.name.as_str()).collect();
+            let mut de = serde_json::Deserializer::from_str(json);
+            super::json_roster::StudentsSeed(&names)
+                .deserialize(&mut de)
+                .and_then(|r| de.end().map(|()| r))
+                .map_err(|e| CourseError::Json(json_error(&e, text, at)))?
+        }
     };
-    let profile = crate::model::check_profile(profile)
-        .map_err(|e| Wrong(format!("{}: {e}", quote(&name))))?;
-    let mut student = Student::with_cells(name, cells);
-    student.profile = profile;
-    Ok(student)
+    read.map_err(|w| Wrong(w.0).into())
 }
 
 /// A cell from its JSON: a number, `"EX"`, `"M"`, null, or `{"value", "late_days",

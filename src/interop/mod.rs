@@ -6,6 +6,7 @@ pub mod csv_grades;
 pub mod csv_study;
 pub mod files;
 pub mod json;
+mod json_roster;
 pub mod lms;
 
 pub use files::FileError;

@@ -408,3 +408,83 @@ fn export_then_spreadsheet_edit_then_import() {
         "{study}"
     );
 }
+
+/// A course's students are read as the parser meets them when the assessments came
+/// first, and from their kept text when they came before: both give the same course, and
+/// a problem is placed at its line and column in the whole file either way.
+#[test]
+fn json_students_before_or_after_their_assessments() {
+    let assessments = r#""assessments": [{"name": "Quiz", "weight": 1.0, "max_points": 10.0},
+        {"name": "Exam", "weight": 2.0, "max_points": 100.0}]"#;
+    let doc = |first_students: bool, student: &str| {
+        let students = format!(
+            r#""students": [{{"grades": {{"Exam": 90, "Quiz": {{"value": 8.5, "late_days": 2, "comment": "late"}}}}, "name": "Ann", "id": "S1"}},
+        {student}]"#
+        );
+        let (a, b) = if first_students {
+            (students.as_str(), assessments)
+        } else {
+            (assessments, students.as_str())
+        };
+        format!(
+            "{{\"format\": \"gradebook\", \"version\": 2, \"courses\": [{{\"name\": \"Two\",\n \"last_updated\": \"2026-01-01T00:00:00Z\",\n {a},\n {b},\n \"study\": [], \"model\": null}}]}}"
+        )
+    };
+    let good = r#"{"name": "Bob", "status": "withdrawn", "grades": {"Quiz": "ex", "Exam": -0}}"#;
+    let mut exports = Vec::new();
+    for first_students in [false, true] {
+        let e = env();
+        let msg = e.ok(&[
+            "import",
+            "json",
+            &e.input("two.json", doc(first_students, good).as_bytes()),
+        ]);
+        assert!(msg.contains("Imported 1 course"), "{msg}");
+        let all: serde_json::Value = serde_json::from_str(&e.ok(&["export", "json"])).unwrap();
+        let course = all["courses"][1].clone();
+        assert_eq!(course["name"], "Two");
+        assert_eq!(course["students"][0]["grades"]["Quiz"]["late_days"], 2);
+        assert_eq!(course["students"][0]["grades"]["Quiz"]["comment"], "late");
+        assert_eq!(course["students"][0]["grades"]["Exam"], 90.0);
+        assert_eq!(course["students"][1]["status"], "withdrawn");
+        assert_eq!(course["students"][1]["grades"]["Quiz"], "EX");
+        assert_eq!(course["students"][1]["grades"]["Exam"], 0.0);
+        exports.push(course);
+
+        // The second student sits on line 4 when the students come first, line 6 after.
+        let line = if first_students { 4 } else { 6 };
+        let refused = |student: &str, expected: &[&str]| {
+            e.refused("json", doc(first_students, student).as_bytes(), expected)
+        };
+        refused(
+            r#"{"name": "Bob", "colour": "red", "grades": {}}"#,
+            &[&format!("line {line}, column 32"), "unknown field `colour`"],
+        );
+        refused(
+            r#"{"name": "Bob", "grades": {"Quiz": 1, "Quiz": 2}}"#,
+            &[
+                &format!("line {line}, column 52"),
+                "the grade for \"Quiz\" appears twice",
+            ],
+        );
+        refused(
+            r#"{"grades": {"Quiz": true}, "name": "Bob"}"#,
+            &["\"Bob\"'s grade in \"Quiz\": a grade is a number, \"EX\", \"M\" or null"],
+        );
+        refused(
+            r#"{"name": "Bob", "grades": {"Essay": 1, "Quiz": [1]}}"#,
+            &["\"Bob\" has a grade in \"Essay\", which is not an assessment"],
+        );
+        refused(
+            r#"{"name": "Bob", "grades": {"Quiz": {"value": 1, "late": 2}}}"#,
+            &["\"Bob\"'s grade in \"Quiz\": unknown field \"late\""],
+        );
+        refused(r#"{"grades": {}}"#, &["missing field `name`"]);
+        // A student the course cannot take, then broken JSON: the JSON is reported.
+        refused(
+            r#"{"name": "Bob", "grades": {"Essay": 1}}, {"name": "#,
+            &[&format!("line {line}, column 59")],
+        );
+    }
+    assert_eq!(exports[0], exports[1]);
+}
