@@ -13,6 +13,7 @@ pub mod model;
 pub mod page;
 pub mod plot;
 pub mod predictor;
+pub mod progress;
 pub mod sample;
 pub mod stats;
 pub mod store;

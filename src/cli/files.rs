@@ -4,6 +4,7 @@ use std::path::Path;
 
 use chrono::Utc;
 
+use super::progress::Progress;
 use super::{emit, resolve_course, write};
 use crate::error::Error;
 use crate::interop::files::{self, Kind, plan_import};
@@ -16,19 +17,23 @@ pub fn import(
     input: &Path,
     course: Option<&str>,
 ) -> Result<String, Error> {
+    let shown = input.display();
+    let progress = Progress::reading(format!("Reading {shown}"), input_size(input));
     let bytes = files::read_input(input)?;
     write(path, "import", |ed| {
         let c = match kind {
             Kind::Json => 0,
             _ => resolve_course(ed.book(), course)?,
         };
+        progress.read(format!("Checking {shown}"), bytes.len() as u64);
         let (cmd, message, history) = plan_import(ed.book(), kind, &bytes, c)?;
         let cmd = match kind {
             Kind::Json => cmd,
             _ => ed.book().in_course(c, cmd),
         };
-        let label = format!("imported {}", input.display());
+        let label = format!("imported {shown}");
         // The file's own history first, then the import itself.
+        progress.work("Saving");
         ed.execute_with_history(cmd, label, Utc::now(), history)?;
         Ok(format!("{message}\n"))
     })
@@ -51,6 +56,7 @@ pub fn export(
             "--with-history goes with json: CSV exports hold no history".into(),
         ));
     }
+    let progress = Progress::working("Exporting");
     let (book, text) = if with_history {
         super::history::export_with_history(path)?
     } else {
@@ -68,13 +74,22 @@ pub fn export(
     };
     match output {
         Some(file) => {
+            progress.work(format!("Writing {}", file.display()));
             files::write_output(file, &text)?;
+            drop(progress);
             let what = files::contents(&book, kind, c);
             Ok(format!("Wrote {what} to {}\n", file.display()))
         }
         None => {
+            drop(progress);
             emit(out, &text)?;
             Ok(String::new())
         }
     }
+}
+
+/// The size of a file to import, for its progress bar (0 when it cannot be known yet:
+/// reading it says why).
+pub(super) fn input_size(input: &Path) -> u64 {
+    std::fs::metadata(input).map_or(0, |m| m.len())
 }

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use chrono::Utc;
 
+use super::progress::Progress;
 use super::{emit, resolve_course, write};
 use crate::error::Error;
 use crate::interop::files;
@@ -33,6 +34,8 @@ fn course_name_of(input: &Path) -> String {
 /// Imports an LMS export into a course (one change), or with `--dry-run` says what it
 /// would do.
 pub fn import(path: &Path, input: &Path, o: ImportOptions) -> Result<String, Error> {
+    let shown = input.display();
+    let progress = Progress::reading(format!("Reading {shown}"), super::files::input_size(input));
     let bytes = files::read_input(input)?;
     let max_points = o
         .max_points
@@ -57,8 +60,10 @@ pub fn import(path: &Path, input: &Path, o: ImportOptions) -> Result<String, Err
                 (book.courses[c].clone(), c, false)
             }
         };
+        progress.read(format!("Checking {shown}"), bytes.len() as u64);
         let (cmd, summary) =
             lms::import(&course, c, &bytes, o.from, options).map_err(files::FileError::from)?;
+        progress.work("Saving");
         let name = course.name.clone();
         let cmd = if new {
             Command::Batch(vec![book.add_course(course), cmd])
@@ -70,6 +75,7 @@ pub fn import(path: &Path, input: &Path, o: ImportOptions) -> Result<String, Err
     if o.dry_run {
         let book = store::load(path)?;
         let (_, summary, name) = plan(&book)?;
+        drop(progress);
         return Ok(format!(
             "Dry run, nothing changed. Into {}: {}\n",
             quote(&name),
@@ -104,6 +110,7 @@ pub fn export(
     if let Some(file) = output {
         store::check_output(path, file)?;
     }
+    let progress = Progress::working("Exporting");
     let book = store::load(path)?;
     let c = &book.courses[resolve_course(&book, course)?];
     let exported = lms::export(c, to).map_err(files::FileError::from)?;
@@ -111,7 +118,9 @@ pub fn export(
     let text = exported.text;
     match output {
         Some(file) => {
+            progress.work(format!("Writing {}", file.display()));
             files::write_output(file, &text)?;
+            drop(progress);
             let mut said = format!(
                 "Wrote {} of {} for {} to {}\n",
                 count(c.students.len(), "student"),
@@ -125,6 +134,7 @@ pub fn export(
             Ok(said)
         }
         None => {
+            drop(progress);
             emit(out, &text)?;
             for caveat in caveats {
                 let _ = writeln!(std::io::stderr(), "gradebook: {caveat}");

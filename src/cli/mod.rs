@@ -5,6 +5,7 @@ mod files;
 mod history;
 mod lms;
 mod predict;
+mod progress;
 mod report;
 mod students;
 mod syllabus;

@@ -76,11 +76,19 @@ pub fn read_input(file: &Path) -> Result<Vec<u8>, FileError> {
         });
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    opened
-        .take(MAX_INPUT)
-        .read_to_end(&mut bytes)
-        .map_err(fail)?;
-    Ok(bytes)
+    // A few megabytes at a time, noting how far it has got (a slow disk shows progress).
+    let mut reader = opened.take(MAX_INPUT);
+    loop {
+        let before = bytes.len();
+        (&mut reader)
+            .take(4 << 20)
+            .read_to_end(&mut bytes)
+            .map_err(fail)?;
+        crate::progress::reached(bytes.len() as u64);
+        if bytes.len() == before {
+            return Ok(bytes);
+        }
+    }
 }
 
 /// Checks the whole input and returns the one change that imports it into course `c`

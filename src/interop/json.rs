@@ -650,6 +650,7 @@ pub struct Imported {
 pub fn import(book: &Gradebook, bytes: &[u8]) -> Result<Imported, ImportError> {
     let text = std::str::from_utf8(super::strip_bom(bytes))
         .map_err(|_| ImportError::one(None, None, "the file is not UTF-8 text"))?;
+    crate::progress::reading(text.as_bytes());
     let doc: DocumentIn = serde_json::from_str(text).map_err(|e| json_error(&e, text, 0))?;
     check_header(&doc)?;
     let history = match &doc.history {

@@ -95,6 +95,10 @@ impl<'de> Visitor<'de> for Students<'_> {
         let mut reading = self.0;
         let mut roster = Roster::new(reading.names.len());
         while let Some(student) = seq.next_element_seed(StudentSeed(&mut reading))? {
+            if roster.len().is_multiple_of(1024) {
+                // How far into the file: the name is borrowed from it (unless unescaped).
+                crate::progress::reached_at(&student.name);
+            }
             if let Err(w) = student.add_to(&mut roster, &mut reading) {
                 while seq.next_element::<IgnoredAny>()?.is_some() {}
                 return Ok(Err(w));

@@ -175,6 +175,7 @@ impl<'a> Lines<'a> {
         let Some(start) = record.position().map(|p| p.byte() as usize) else {
             return self.line;
         };
+        crate::progress::reached(start as u64);
         let skip = self.bytes[start.min(self.bytes.len())..]
             .iter()
             .take_while(|&&b| b == b'\r' || b == b'\n')

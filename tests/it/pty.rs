@@ -424,3 +424,85 @@ fn the_syllabus_by_keys_reaches_the_file() {
     assert_eq!(bob["grades"]["HW1"], "M", "{bob}");
     assert!(bob["categories"].get("Labs").is_some(), "{bob}");
 }
+
+/// Runs `gradebook` with `args` on a pseudo-terminal to its end; returns all it wrote.
+fn run_on_terminal(args: &[&str], env: &[(&str, &str)]) -> Vec<u8> {
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(assert_cmd::cargo::cargo_bin("gradebook"));
+    cmd.args(args);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env_remove("GRADEBOOK_FILE");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let collected = std::thread::spawn(move || {
+        let mut all = Vec::new();
+        let mut buf = [0u8; 4096];
+        // Ends when the child has gone and the terminal says so (EIO) or closes.
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            all.extend_from_slice(&buf[..n]);
+        }
+        all
+    });
+    assert!(child.wait().unwrap().success());
+    drop(pair.master);
+    collected.join().unwrap()
+}
+
+/// An import or export shows progress on stderr when it is a terminal and the work has
+/// run long enough (here at once), clears it, and leaves only its result; with stderr
+/// not a terminal nothing is shown however long it runs.
+#[test]
+fn progress_shows_on_a_terminal_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("g.postcard");
+    let file = file.to_str().unwrap();
+    let export = dir.path().join("all.json");
+    let export = export.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("gradebook")
+            .unwrap()
+            .env_remove("GRADEBOOK_FILE")
+            .env("GRADEBOOK_PROGRESS_AFTER_MS", "0")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run(&["--file", file, "sample"]);
+    assert!(run(&["--file", file, "export", "json", "-o", export]).starts_with("Wrote"));
+    let other = dir.path().join("other.postcard");
+    let other = other.to_str().unwrap();
+    let now = [("GRADEBOOK_PROGRESS_AFTER_MS", "0")];
+    let said = run_on_terminal(&["--file", other, "import", "json", export], &now);
+    let text = String::from_utf8_lossy(&said);
+    assert!(text.contains("Checking "), "{text:?}");
+    let mut screen = vt100::Parser::new(24, 80, 0);
+    screen.process(&said);
+    let screen = screen.screen().contents();
+    assert_eq!(screen.trim(), "Imported 1 course", "the bar is cleared");
+    let said = run_on_terminal(&["--file", other, "export", "grades", "-o", export], &now);
+    assert!(String::from_utf8_lossy(&said).contains("Writing "));
+    // After the usual second, a quick command shows nothing.
+    let said = run_on_terminal(&["--file", other, "export", "grades", "-o", export], &[]);
+    let text = String::from_utf8_lossy(&said);
+    assert!(
+        text.starts_with("Wrote ") && !text.contains("Writing"),
+        "{text:?}"
+    );
+}
