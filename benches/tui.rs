@@ -1,13 +1,16 @@
 //! The interactive gradebook at the three scales: a keystroke handled and the frame drawn
-//! (into an 80×24 test terminal), and the statistics after one grade change.
+//! (into an 80×24 test terminal), a key right after a change while it is saved, and the
+//! statistics after one grade change.
 
 use std::hint::black_box;
+use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gradebook::model::{Cell, CellEntry, Command, Editor};
 use gradebook::sample::synthetic;
 use gradebook::stats::{LiveStats, Report};
+use gradebook::store::Store;
 use gradebook::tui::{App, Clock};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -58,6 +61,58 @@ fn bench(c: &mut Criterion) {
                 gradebook::tui::runner::frame(&mut app, &mut terminal).expect("drawn");
             })
         });
+        // A key right after a change, with the save of that change under way (handed to
+        // the writer thread, as the session does after each frame), against the same key
+        // after a pause (no save under way): only the key and its frame are timed.
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let (store, _) = Store::open(&dir.path().join("g.postcard"), "bench").expect("a store");
+        let mut saving = App::new(book.clone(), Some(store), Clock::System);
+        saving.save_in_background();
+        saving.dispatch(saving.handle_key(key('l')));
+        let mut down = true;
+        let mut next_key = |app: &mut App, terminal: &mut Terminal<TestBackend>| {
+            let started = Instant::now();
+            app.dispatch(app.handle_key(key(if down { 'j' } else { 'k' })));
+            gradebook::tui::runner::frame(app, terminal).expect("drawn");
+            down = !down;
+            started.elapsed()
+        };
+        let change = |app: &mut App, terminal: &mut Terminal<TestBackend>, k: char| {
+            app.dispatch(app.handle_key(key(k)));
+            gradebook::tui::runner::frame(app, terminal).expect("drawn");
+            app.save_if_due();
+        };
+        group.bench_function(format!("key right after a change, saving {label}"), |b| {
+            b.iter_custom(|iters| {
+                let mut timed = Duration::ZERO;
+                for i in 0..iters {
+                    change(
+                        &mut saving,
+                        &mut terminal,
+                        if i % 2 == 0 { 'x' } else { 'u' },
+                    );
+                    timed += next_key(&mut saving, &mut terminal);
+                }
+                timed
+            })
+        });
+        group.bench_function(format!("key after a pause, saved {label}"), |b| {
+            b.iter_custom(|iters| {
+                let mut timed = Duration::ZERO;
+                for i in 0..iters {
+                    change(
+                        &mut saving,
+                        &mut terminal,
+                        if i % 2 == 0 { 'x' } else { 'u' },
+                    );
+                    saving.wait_for_saves(Duration::from_secs(10));
+                    timed += next_key(&mut saving, &mut terminal);
+                }
+                timed
+            })
+        });
+        saving.finish_saving();
+        assert!(!saving.has_unsaved(), "every change was saved");
         let mut editor = Editor::new(book);
         let mut live = LiveStats::of(&editor.book().courses[0]);
         let mut points = 0.0;
