@@ -31,15 +31,36 @@ pub type Contents<'a> = &'a mut dyn FnMut(&mut dyn Write) -> io::Result<()>;
 /// file must not take it from them). On error the target is untouched (or, if only the
 /// final directory fsync failed, already replaced) and the temp file is removed.
 pub fn write_atomic(target: &Path, bytes: &[u8], hook: Hook) -> io::Result<()> {
-    write_atomic_with(target, &mut |out| out.write_all(bytes), hook)
+    write_atomic_with(target, &mut |out| out.write_all(bytes), None, hook)
 }
 
-/// [`write_atomic`] of what `contents` writes (through a buffer).
-pub fn write_atomic_with(target: &Path, contents: Contents, hook: Hook) -> io::Result<()> {
+/// Work that must be durable before the new file takes the target's name (the history
+/// that the file counts), done on a thread of its own while the file is written: the two
+/// waits for the disk overlap.
+pub type Alongside<'a> = &'a mut (dyn FnMut() -> io::Result<()> + Send);
+
+/// [`write_atomic`] of what `contents` writes (through a buffer), with `alongside` done
+/// and durable before the rename (if it fails, nothing is renamed and its error is
+/// returned).
+pub fn write_atomic_with(
+    target: &Path,
+    contents: Contents,
+    alongside: Option<Alongside>,
+    hook: Hook,
+) -> io::Result<()> {
     let dir = parent_dir(target);
     let tmp = temp_path(target);
     let existing = fs::metadata(target).ok();
-    let result = write_temp(&tmp, contents, existing.as_ref(), hook).and_then(|()| {
+    let written = std::thread::scope(|scope| {
+        let other = alongside.map(|work| scope.spawn(work));
+        let mine = write_temp(&tmp, contents, existing.as_ref(), hook);
+        let theirs = other.map_or(Ok(()), |h| {
+            h.join()
+                .unwrap_or_else(|_| Err(io::Error::other("the thread writing alongside stopped")))
+        });
+        theirs.and(mine)
+    });
+    let result = written.and_then(|()| {
         hook(SaveStep::Rename)?;
         fs::rename(&tmp, target)
     });

@@ -177,28 +177,42 @@ impl Writer {
         hook: atomic::Hook,
     ) -> Result<(), StoreError> {
         self.pending.extend_from_slice(history);
-        if !self.pending.is_empty() {
-            journal::append(&self.journal, &self.path, self.committed, &self.pending).map_err(
-                |source| StoreError::Io {
-                    action: "write the history to",
-                    path: self.journal.clone(),
-                    source,
-                },
-            )?;
-        }
+        // The history is appended and synced while the file is written; the file takes
+        // its name only once both are on disk.
+        let mut history_failed = None;
+        let (journal, path, committed, pending) =
+            (&self.journal, &self.path, self.committed, &self.pending);
+        let mut append = || {
+            journal::append(journal, path, committed, pending).map_err(|e| {
+                let kind = e.kind();
+                history_failed = Some(e);
+                io::Error::new(kind, "the history was not written")
+            })
+        };
+        let alongside: Option<atomic::Alongside> = if pending.is_empty() {
+            None
+        } else {
+            Some(&mut append)
+        };
         let mut contents = |out: &mut dyn std::io::Write| format::write_saved(saved, out);
-        atomic::write_atomic_with(&self.path, &mut contents, hook).map_err(|source| {
-            match source.downcast::<FormatError>() {
-                Ok(reason) => StoreError::Format {
-                    path: self.path.clone(),
-                    reason,
-                },
-                Err(source) => StoreError::Io {
-                    action: "save",
-                    path: self.path.clone(),
-                    source,
-                },
-            }
+        let result = atomic::write_atomic_with(path, &mut contents, alongside, hook);
+        if let Some(source) = history_failed {
+            return Err(StoreError::Io {
+                action: "write the history to",
+                path: self.journal.clone(),
+                source,
+            });
+        }
+        result.map_err(|source| match source.downcast::<FormatError>() {
+            Ok(reason) => StoreError::Format {
+                path: self.path.clone(),
+                reason,
+            },
+            Err(source) => StoreError::Io {
+                action: "save",
+                path: self.path.clone(),
+                source,
+            },
         })?;
         self.committed += self.pending.len() as u64;
         self.pending.clear();
