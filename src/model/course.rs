@@ -602,9 +602,27 @@ impl Course {
                 self.assessments.len()
             )));
         }
-        for name in self.students.names() {
-            check_stored_name("student", name)?;
-        }
+        // A large roster's names are checked on a second thread while the marks are
+        // checked here; problems are reported in the same order either way.
+        let check_names = || -> Result<(), ModelError> {
+            for name in self.students.names() {
+                check_stored_name("student", name)?;
+            }
+            Ok(())
+        };
+        let (named, marked) = if self.students.len() < super::PARALLEL_FROM {
+            (check_names(), self.check_marks())
+        } else {
+            std::thread::scope(|scope| {
+                let naming = scope.spawn(check_names);
+                let marked = self.check_marks();
+                let named = naming
+                    .join()
+                    .unwrap_or_else(|_| Err(ModelError::invalid("the names could not be checked")));
+                (named, marked)
+            })
+        };
+        named?;
         for (i, profile, _) in self.students.extras() {
             let s = self.students.at(i);
             if check_profile(profile.clone())? != *profile {
@@ -615,7 +633,7 @@ impl Course {
             }
             self.check_notes(s)?;
         }
-        self.check_marks()?;
+        marked?;
         super::identity::check_hashed_roster(self.students.identities().hashed())?;
         check_count(
             "observations in a course",

@@ -25,7 +25,7 @@ pub use identity::{
 };
 pub use letters::{LetterGrade, LetterScheme, round2};
 pub use ops::{Preview, Standings, cell_words};
-pub use roster::{CHUNK, Identities, Marks, MarksIter, Roster, StudentRef, packed};
+pub use roster::{CHUNK, Identities, Marks, MarksIter, PARALLEL_FROM, Roster, StudentRef, packed};
 pub use study::{ObservationRef, Study};
 pub use validate::{
     MAX_ASSESSMENTS, MAX_CATEGORIES, MAX_COURSES, MAX_DROP, MAX_OBSERVATIONS, MAX_STUDENTS,

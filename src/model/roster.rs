@@ -23,6 +23,10 @@ use super::identity::{LmsIds, Profile, Status};
 /// Students per run when a roster is built; a run that grows past twice this splits.
 pub const CHUNK: usize = 1024;
 
+/// From this many students, loading and checking a roster use a second thread (below
+/// it, starting a thread costs more than it saves).
+pub const PARALLEL_FROM: usize = 8 * CHUNK;
+
 /// A mark in 8 bytes: the bits of its points (finite, not negative), or one of three
 /// codes in the negative NaNs, which no points can be.
 pub mod packed {
@@ -565,16 +569,19 @@ impl Roster {
     /// Adds a run of students read from a file: their names one after the other,
     /// `spans` into them (on character boundaries: the reader checks), `width` packed
     /// marks each (checked afterwards by the course).
-    pub(crate) fn push_run(&mut self, names: String, spans: Vec<(u32, u32)>, marks: Vec<u64>) {
+    pub(crate) fn push_run(
+        &mut self,
+        names: String,
+        spans: Vec<(u32, u32)>,
+        hashes: Vec<u64>,
+        marks: Vec<u64>,
+    ) {
         debug_assert_eq!(marks.len(), spans.len() * self.width);
+        debug_assert_eq!(hashes.len(), spans.len());
         if spans.is_empty() {
             return;
         }
         let len = spans.len();
-        let hashes = spans
-            .iter()
-            .map(|&(start, n)| super::name_hash(&names[start as usize..(start + n) as usize]))
-            .collect();
         self.chunks.push(Arc::new(Chunk {
             names,
             spans,
@@ -1209,7 +1216,11 @@ mod tests {
                 .iter()
                 .flat_map(|s| s.marks.iter().map(|&m| packed::pack(m)))
                 .collect();
-            roster.push_run(names, spans, marks);
+            let hashes = run
+                .iter()
+                .map(|s| super::super::name_hash(&s.name))
+                .collect();
+            roster.push_run(names, spans, hashes, marks);
         }
         assert_eq!(roster.to_students(), students);
         assert_eq!(roster.chunks.len(), 3);

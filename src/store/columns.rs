@@ -32,7 +32,7 @@ use super::format::FormatError;
 use crate::journal::Head;
 use crate::model::{
     Assessment, CHUNK, Category, CellNote, Course, Gradebook, LatePolicy, LetterScheme,
-    MAX_STUDENTS, Profile, Roster, Saved, SavedRef, Step, Study,
+    MAX_STUDENTS, PARALLEL_FROM, Profile, Roster, Saved, SavedRef, Step, Study,
 };
 use crate::predictor::TrainedModel;
 
@@ -345,6 +345,28 @@ pub fn decode(source: &mut impl Source) -> Result<Saved, FormatError> {
 }
 
 /// One roster's columns, read run by run into the roster's own memory.
+/// A run's names as text, where each starts and ends, and their hashes.
+type NamedRun = (String, Vec<(u32, u32)>, Vec<u64>);
+
+/// Checks that a run's names are UTF-8 and cut between characters, and hashes them.
+fn name_run(names: Vec<u8>, lens: &[u32]) -> Result<NamedRun, FormatError> {
+    let not_utf8 = || FormatError::Corrupt("a student's name is not UTF-8".into());
+    let names = String::from_utf8(names).map_err(|_| not_utf8())?;
+    let mut spans = Vec::with_capacity(lens.len());
+    let mut hashes = Vec::with_capacity(lens.len());
+    let mut start = 0u32;
+    for &l in lens {
+        let end = start + l;
+        let name = names
+            .get(start as usize..end as usize)
+            .ok_or_else(not_utf8)?;
+        hashes.push(crate::model::name_hash(name));
+        spans.push((start, l));
+        start = end;
+    }
+    Ok((names, spans, hashes))
+}
+
 fn read_roster(source: &mut impl Source, width: usize) -> Result<Roster, FormatError> {
     let mut n = [0u8; 4];
     source.fill(&mut n)?;
@@ -359,33 +381,49 @@ fn read_roster(source: &mut impl Source, width: usize) -> Result<Roster, FormatE
     if total > source.left() {
         return Err(short());
     }
-    let mut runs = Vec::with_capacity(n.div_ceil(CHUNK));
+    let mut raw = Vec::with_capacity(n.div_ceil(CHUNK));
     for run in lens.chunks(CHUNK) {
         let bytes: usize = run.iter().map(|&l| l as usize).sum();
         let mut names = vec![0u8; bytes];
         source.fill(&mut names)?;
-        let names = String::from_utf8(names)
-            .map_err(|_| FormatError::Corrupt("a student's name is not UTF-8".into()))?;
-        let mut spans = Vec::with_capacity(run.len());
-        let mut start = 0u32;
-        for &l in run {
-            spans.push((start, l));
-            start += l;
-            if !names.is_char_boundary(start as usize) {
-                return Err(FormatError::Corrupt("a student's name is not UTF-8".into()));
-            }
-        }
-        runs.push((names, spans));
+        raw.push((names, run));
     }
     room(source, n, 8 * width)?;
+    let name_runs = move || {
+        raw.into_iter()
+            .map(|(names, lens)| name_run(names, lens))
+            .collect::<Result<Vec<_>, _>>()
+    };
+    let mut read_marks = || {
+        lens.chunks(CHUNK)
+            .map(|run| {
+                let mut marks = vec![0u64; run.len() * width];
+                source.fill(bytemuck::cast_slice_mut(&mut marks))?;
+                for m in &mut marks {
+                    *m = u64::from_le(*m);
+                }
+                Ok(marks)
+            })
+            .collect::<Result<Vec<_>, FormatError>>()
+    };
+    // A large roster's names are checked and hashed on a second thread while the marks
+    // are read.
+    let (named, marks) = if n < PARALLEL_FROM {
+        (name_runs(), read_marks())
+    } else {
+        std::thread::scope(|scope| {
+            let naming = scope.spawn(name_runs);
+            let marks = read_marks();
+            let named = naming.join().unwrap_or_else(|_| {
+                Err(FormatError::Corrupt("the names could not be read".into()))
+            });
+            (named, marks)
+        })
+    };
+    let (named, marks) = (named?, marks?);
     let mut roster = Roster::new(width);
-    for (names, spans) in runs {
-        let mut marks = vec![0u64; spans.len() * width];
-        source.fill(bytemuck::cast_slice_mut(&mut marks))?;
-        for m in &mut marks {
-            *m = u64::from_le(*m);
-        }
-        roster.push_run(names, spans, marks);
+    for ((names, spans, hashes), marks) in named.into_iter().zip(marks) {
+        roster.push_run(names, spans, hashes, marks);
     }
     Ok(roster)
 }

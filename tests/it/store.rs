@@ -537,6 +537,42 @@ fn bad_roster_columns_are_refused() {
         .map(str::to_string)
         .collect();
     assert_eq!(names, ["Zo", "éBob"]);
+
+    // The students with a profile or notes ("extras") are listed by index, in order, and
+    // each has something.
+    let mut book = book;
+    let mut students = book.courses[0].students.to_students();
+    for (s, id) in students.iter_mut().zip(["S7", "S8"]) {
+        s.profile.id = Some(id.into());
+    }
+    book.courses[0].students = students.into();
+    let good = format::encode(&book).unwrap();
+    let body = good[HEADER_LEN..good.len() - 4].to_vec();
+    assert_eq!(format::decode(&file_with_body(3, &body)).unwrap(), book);
+    // Each extra: index (varint), id: 1, length 2, the id.
+    let s8 = body.windows(2).position(|w| w == b"S8").unwrap();
+    assert_eq!(&body[s8 - 3..s8], &[1, 1, 2]);
+    let with = |at: usize, bytes: &[u8]| {
+        let mut b = body.clone();
+        b[at..at + bytes.len()].copy_from_slice(bytes);
+        b
+    };
+    for (what, bad) in [
+        ("two extras for one student", with(s8 - 3, &[0])),
+        ("an extra past the roster", with(s8 - 3, &[2])),
+        ("an extra with nothing in it", {
+            // The id taken out (none: 0), the shell's length three bytes shorter.
+            let mut b = [&body[..s8 - 2], &[0], &body[s8 + 2..]].concat();
+            let len = u64::from_le_bytes(b[..8].try_into().unwrap()) - 3;
+            b[..8].copy_from_slice(&len.to_le_bytes());
+            b
+        }),
+    ] {
+        assert!(
+            format::decode(&file_with_body(3, &bad)).is_err(),
+            "{what} was accepted"
+        );
+    }
 }
 
 /// A load reads version 3 from the file straight into the roster, checksumming as it
@@ -564,4 +600,36 @@ fn loading_from_the_file_checks_as_decoding_does() {
     let (st, _) = Store::open(&path, "test").unwrap();
     st.save(&big).unwrap();
     assert_eq!(store::load(&path).unwrap(), big);
+
+    // From PARALLEL_FROM students the names are checked on a second thread while the
+    // marks are read and checked: the same rules, the same refusals.
+    let n = gradebook::model::PARALLEL_FROM + 5;
+    let large = gradebook::sample::synthetic(n, 2, chrono::Utc::now());
+    st.save(&large).unwrap();
+    assert_eq!(store::load(&path).unwrap(), large);
+    let good = fs::read(&path).unwrap();
+    let body = good[HEADER_LEN..good.len() - 4].to_vec();
+    let last = format!("Student {:06}", n - 1);
+    let at = body
+        .windows(last.len())
+        .rposition(|w| w == last.as_bytes())
+        .unwrap();
+    let with = |at: usize, bytes: &[u8]| {
+        let mut b = body.clone();
+        b[at..at + bytes.len()].copy_from_slice(bytes);
+        file_with_body(3, &b)
+    };
+    for (what, bad) in [
+        ("a name like another", with(at, b"Student 000000")),
+        ("a control character", with(at + 3, b"\x07")),
+        ("a name not UTF-8", with(at + 3, b"\xff")),
+        (
+            "a NaN mark",
+            with(body.len() - 8, &f64::NAN.to_bits().to_le_bytes()),
+        ),
+    ] {
+        fs::write(&path, &bad).unwrap();
+        assert!(store::load(&path).is_err(), "{what} was loaded");
+        assert!(format::decode(&bad).is_err(), "{what} was decoded");
+    }
 }
