@@ -602,27 +602,37 @@ impl Course {
                 self.assessments.len()
             )));
         }
-        // A large roster's names are checked on a second thread while the marks are
-        // checked here; problems are reported in the same order either way.
-        let check_names = || -> Result<(), ModelError> {
-            for name in self.students.names() {
-                check_stored_name("student", name)?;
-            }
-            Ok(())
+        // A large roster's names (each, then all together) are checked on a second
+        // thread while the marks are checked here; problems are reported in the same
+        // order either way.
+        let roster = &self.students;
+        let check_names = || -> (Result<(), ModelError>, Result<(), ModelError>) {
+            let each = roster
+                .names()
+                .try_for_each(|name| check_stored_name("student", name));
+            let together = super::identity::check_hashed_roster(
+                roster.name_hashes(),
+                roster
+                    .extras()
+                    .filter_map(|(i, p, _)| p.id.as_deref().map(|id| (i, id))),
+                roster.identities(),
+            );
+            (each, together)
         };
-        let (named, marked) = if self.students.len() < super::PARALLEL_FROM {
+        let ((each, together), marked) = if roster.len() < super::PARALLEL_FROM {
             (check_names(), self.check_marks())
         } else {
             std::thread::scope(|scope| {
                 let naming = scope.spawn(check_names);
                 let marked = self.check_marks();
-                let named = naming
-                    .join()
-                    .unwrap_or_else(|_| Err(ModelError::invalid("the names could not be checked")));
+                let named = naming.join().unwrap_or_else(|_| {
+                    let lost = || Err(ModelError::invalid("the names could not be checked"));
+                    (lost(), lost())
+                });
                 (named, marked)
             })
         };
-        named?;
+        each?;
         for (i, profile, _) in self.students.extras() {
             let s = self.students.at(i);
             if check_profile(profile.clone())? != *profile {
@@ -634,7 +644,7 @@ impl Course {
             self.check_notes(s)?;
         }
         marked?;
-        super::identity::check_hashed_roster(self.students.identities().hashed())?;
+        together?;
         check_count(
             "observations in a course",
             self.study.len(),

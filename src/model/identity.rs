@@ -207,21 +207,24 @@ pub fn check_profile(p: Profile) -> Result<Profile, ModelError> {
 pub fn check_roster<'a>(
     students: impl ExactSizeIterator<Item = (&'a str, Option<&'a str>)> + Clone,
 ) -> Result<(), ModelError> {
-    check_hashed_roster(students.map(|(name, id)| (name, id, name_hash(name))))
+    let hashes = students.clone().map(|(name, _)| name_hash(name));
+    let ids = students
+        .clone()
+        .enumerate()
+        .filter_map(|(i, (_, id))| id.map(|id| (i, id)));
+    check_hashed_roster(hashes, ids, students)
 }
 
-/// [`check_roster`] of students whose names' hashes are known: name, id, hash.
+/// [`check_roster`] of students whose names' hashes are known: every name's hash in
+/// order, the students who have an id (index, id), and every student's name and id in
+/// order (read again only where hashes meet).
 pub fn check_hashed_roster<'a>(
-    hashed: impl ExactSizeIterator<Item = (&'a str, Option<&'a str>, u64)> + Clone,
+    hashes: impl Iterator<Item = u64>,
+    ids: impl Iterator<Item = (usize, &'a str)>,
+    students: impl Iterator<Item = (&'a str, Option<&'a str>)> + Clone,
 ) -> Result<(), ModelError> {
-    let n = hashed.len();
-    let students = hashed.clone().map(|(name, id, _)| (name, id));
-    let names = clashes(n, hashed.map(|(_, _, h)| Some(h)));
-    let ids = if students.clone().any(|(_, id)| id.is_some()) {
-        clashes(n, students.clone().map(|(_, id)| id.map(id_hash)))
-    } else {
-        Vec::new()
-    };
+    let names = clashes(hashes.enumerate());
+    let ids = clashes(ids.map(|(i, id)| (i, id_hash(id))));
     if names.is_empty() && ids.is_empty() {
         return Ok(());
     }
@@ -265,18 +268,14 @@ pub fn check_hashed_roster<'a>(
 }
 
 /// Pairs `(first, later)` of the items whose keys share a hash, `later` compared only
-/// with the first of its hash; `None` keys are left out. Items are fewer than 2^20.
+/// with the first of its hash. Items are `(index, key)` in order, indexes below 2^20.
 ///
 /// The keys are first spread by their top byte into 256 buckets (in order), then each
 /// bucket goes through an open-addressing table small enough to stay in the cache.
-fn clashes(n: usize, keys: impl Iterator<Item = Option<u64>>) -> Vec<(usize, usize)> {
+fn clashes(keys: impl Iterator<Item = (usize, u64)>) -> Vec<(usize, usize)> {
     const INDEX: u64 = (1 << 20) - 1;
     // Each key with its item's index in its low 20 bits.
-    let packed: Vec<u64> = keys
-        .enumerate()
-        .filter_map(|(i, k)| k.map(|h| (h & !INDEX) | i as u64))
-        .collect();
-    debug_assert!(packed.len() <= n);
+    let packed: Vec<u64> = keys.map(|(i, h)| (h & !INDEX) | i as u64).collect();
     let mut starts = [0usize; 257];
     for &k in &packed {
         starts[(k >> 56) as usize + 1] += 1;
@@ -504,9 +503,16 @@ mod tests {
             Some(7 << 20),
             None,
         ];
-        assert_eq!(clashes(keys.len(), keys.into_iter()), [(0, 3), (0, 4)]);
-        let apart = [Some(1 << 20), Some(2 << 20), Some(3 << 20)];
-        assert!(clashes(3, apart.into_iter()).is_empty());
+        let some = |keys: &[Option<u64>]| {
+            let keys: Vec<(usize, u64)> = keys
+                .iter()
+                .enumerate()
+                .filter_map(|(i, k)| k.map(|h| (i, h)))
+                .collect();
+            clashes(keys.into_iter())
+        };
+        assert_eq!(some(&keys), [(0, 3), (0, 4)]);
+        assert!(some(&[Some(1 << 20), Some(2 << 20), Some(3 << 20)]).is_empty());
     }
 
     /// The slow ways, taken when two different names or ids share a hash, keep the rule.

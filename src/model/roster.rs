@@ -349,6 +349,11 @@ impl Roster {
         })
     }
 
+    /// Every student's name's hash ([`super::name_hash`]), in order.
+    pub fn name_hashes(&self) -> impl Iterator<Item = u64> + '_ {
+        self.chunks.iter().flat_map(|c| c.hashes.iter().copied())
+    }
+
     /// Every student's name and id, in order (what tells them apart), without making
     /// each student whole.
     pub fn identities(&self) -> Identities<'_> {
