@@ -107,7 +107,10 @@ fn write_temp(
     // remove the owner's: set them explicitly.
     file.set_permissions(fs::Permissions::from_mode(mode))?;
     hook(SaveStep::Write)?;
-    let mut out = io::BufWriter::with_capacity(1 << 20, &mut file);
+    // A buffer the size of the file it replaces (some room to grow), at most 1 MiB.
+    let hint = existing.map_or(0, |m| m.len() as usize);
+    let mut out =
+        io::BufWriter::with_capacity((hint + (hint >> 3)).clamp(8 << 10, 1 << 20), &mut file);
     contents(&mut out)?;
     out.flush()?;
     drop(out);
