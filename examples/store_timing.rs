@@ -1,7 +1,16 @@
-//! Times our load and save of a synthetic gradebook against plain reads and writes of the
-//! same number of bytes, medians of several runs; prints JSON for `benches/compare_pickle.py`.
+//! The Rust side of `benches/compare_pickle.py`.
 //!
-//!     cargo run --release --example store_timing -- STUDENTS ASSESSMENTS DIR [RUNS]
+//!     store_timing bench STUDENTS ASSESSMENTS DIR RUNS
+//!         writes DIR/gradebook.postcard (the synthetic gradebook) and prints, as JSON, the
+//!         medians of RUNS in-process loads and saves, and of plain reads and writes +
+//!         fsync of the same number of bytes
+//!     store_timing read PATH       reads the whole file into memory (a fresh process's read)
+//!     store_timing write PATH N    writes N bytes to PATH and fsyncs them
+//!     store_timing none            does nothing (the cost of starting a process)
+//!     store_timing run CMD ARGS... runs CMD (its output to /dev/null) and prints, as
+//!                                  JSON, its wall time and its peak resident memory: from
+//!                                  this small process, so that the peak is the command's
+//!                                  own (a child's peak counts its parent's size at fork)
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -13,67 +22,58 @@ fn median(mut times: Vec<f64>) -> f64 {
     times[times.len() / 2]
 }
 
-fn time(runs: usize, mut f: impl FnMut()) -> f64 {
-    median(
-        (0..runs)
-            .map(|_| {
-                let start = Instant::now();
-                f();
-                start.elapsed().as_secs_f64()
-            })
-            .collect(),
-    )
+fn time(runs: usize, mut f: impl FnMut() -> Result<(), String>) -> Result<f64, String> {
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = Instant::now();
+        f()?;
+        times.push(start.elapsed().as_secs_f64());
+    }
+    Ok(median(times))
 }
 
-fn main() -> Result<(), String> {
-    let args: Vec<String> = std::env::args().collect();
-    let [_, students, assessments, dir, rest @ ..] = args.as_slice() else {
-        return Err("usage: store_timing STUDENTS ASSESSMENTS DIR [RUNS]".into());
-    };
-    let students: usize = students.parse().map_err(|e| format!("{e}"))?;
-    let assessments: usize = assessments.parse().map_err(|e| format!("{e}"))?;
-    let runs: usize = rest
-        .first()
-        .map_or(Ok(11), |r| r.parse())
-        .map_err(|e| format!("{e}"))?;
-    let dir = Path::new(dir);
+fn fail(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let mut f = File::create(path).map_err(fail)?;
+    f.write_all(bytes).map_err(fail)?;
+    f.sync_all().map_err(fail)
+}
+
+fn bench(students: usize, assessments: usize, dir: &Path, runs: usize) -> Result<(), String> {
     let book = gradebook::sample::synthetic(students, assessments, chrono::Utc::now());
     let path = dir.join("gradebook.postcard");
-    let (store, _) =
-        gradebook::store::Store::open(&path, "benchmark").map_err(|e| e.to_string())?;
-    let fail = |e: &dyn std::fmt::Display| e.to_string();
-
-    let save = time(runs, || {
-        store.save(&book).map_err(|e| fail(&e)).unwrap_or_default()
-    });
+    let (store, _) = gradebook::store::Store::open(&path, "benchmark").map_err(fail)?;
+    let save = time(runs, || store.save(&book).map_err(fail))?;
     // Load is read, check, decode (PRODUCT.md); freeing the result afterwards is not timed,
     // as the Python side keeps its object too.
     let mut kept = Vec::with_capacity(runs);
     let load = time(runs, || {
-        let loaded = gradebook::store::load(&path).map_err(|e| fail(&e));
-        assert!(
-            loaded
-                .as_ref()
-                .is_ok_and(|b| b.courses[0].students.len() == students)
-        );
+        let loaded = gradebook::store::load(&path).map_err(fail)?;
+        if loaded.courses[0].students.len() != students {
+            return Err("the load lost students".into());
+        }
         kept.push(loaded);
-    });
+        Ok(())
+    })?;
     drop(kept);
-    let bytes = std::fs::read(&path).map_err(|e| fail(&e))?;
+    drop(store);
+    let bytes = std::fs::read(&path).map_err(fail)?;
     let raw_path = dir.join("raw.bin");
-    let raw_write = time(runs, || {
-        let mut f = File::create(&raw_path)
-            .map_err(|e| fail(&e))
-            .unwrap_or_else(|_| panic_exit());
-        f.write_all(&bytes).unwrap_or_else(|_| panic_exit());
-        f.sync_all().unwrap_or_else(|_| panic_exit());
-    });
+    let raw_write = time(runs, || write(&raw_path, &bytes))?;
     let raw_read = time(runs, || {
         let mut buf = Vec::new();
-        let mut f = File::open(&raw_path).unwrap_or_else(|_| panic_exit());
-        f.read_to_end(&mut buf).unwrap_or_else(|_| panic_exit());
-        assert_eq!(buf.len(), bytes.len());
-    });
+        File::open(&raw_path)
+            .and_then(|mut f| f.read_to_end(&mut buf))
+            .map_err(fail)?;
+        if buf.len() != bytes.len() {
+            return Err("short read".into());
+        }
+        Ok(())
+    })?;
+    std::fs::remove_file(&raw_path).map_err(fail)?;
     println!(
         "{{\"bytes\": {}, \"save_s\": {save}, \"load_s\": {load}, \"raw_write_fsync_s\": {raw_write}, \"raw_read_s\": {raw_read}}}",
         bytes.len()
@@ -81,7 +81,59 @@ fn main() -> Result<(), String> {
     Ok(())
 }
 
-fn panic_exit() -> ! {
-    eprintln!("I/O error during the benchmark");
-    std::process::exit(1)
+fn run(cmd: &str, args: &[&str]) -> Result<(), String> {
+    use std::process::{Command, Stdio};
+    let start = Instant::now();
+    let child = Command::new(cmd)
+        .args(args)
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(fail)?;
+    let mut status = 0;
+    // SAFETY: plain C structs filled by the kernel; the child is ours and not waited on
+    // elsewhere.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    let seconds = start.elapsed().as_secs_f64();
+    if pid < 0 || !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+        return Err(format!("{cmd} {args:?} failed ({status})"));
+    }
+    println!(
+        "{{\"seconds\": {seconds}, \"peak\": {}}}",
+        usage.ru_maxrss * 1024
+    );
+    Ok(())
+}
+
+fn main() -> Result<(), String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let number = |s: &str| s.parse::<usize>().map_err(fail);
+    match args.as_slice() {
+        ["bench", students, assessments, dir, runs] => bench(
+            number(students)?,
+            number(assessments)?,
+            Path::new(dir),
+            number(runs)?,
+        ),
+        ["read", path] => {
+            let bytes = std::fs::read(path).map_err(fail)?;
+            std::hint::black_box(&bytes);
+            Ok(())
+        }
+        ["write", path, n] => write(Path::new(path), &vec![7u8; number(n)?]),
+        ["none"] => Ok(()),
+        ["load", path, runs] => {
+            let path = Path::new(path);
+            let mut kept = Vec::new();
+            let median = time(number(runs)?, || {
+                kept.push(gradebook::store::load(path).map_err(|e| e.to_string())?);
+                Ok(())
+            })?;
+            println!("{{\"load_s\": {median}}}");
+            Ok(())
+        }
+        ["run", cmd, rest @ ..] => run(cmd, rest),
+        _ => Err("usage: store_timing bench STUDENTS ASSESSMENTS DIR RUNS | read PATH | write PATH N | none".into()),
+    }
 }
