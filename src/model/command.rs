@@ -324,10 +324,17 @@ impl Gradebook {
 
     /// Checks every rule a loaded or imported gradebook must keep.
     pub fn validate(&self) -> Result<(), ModelError> {
+        self.validate_vouched(&[])
+    }
+
+    /// [`Gradebook::validate`], trusting what a file reader vouched for of each course's
+    /// roster as it read it (`vouched[i]` for course `i`; none for a course past the end).
+    pub fn validate_vouched(&self, vouched: &[super::Vouched]) -> Result<(), ModelError> {
         check_count("courses in a gradebook", self.courses.len(), MAX_COURSES)?;
-        for c in &self.courses {
+        let none = super::Vouched::default();
+        for (i, c) in self.courses.iter().enumerate() {
             check_stored_name("course", &c.name)?;
-            c.validate()?;
+            c.validate_vouched(vouched.get(i).unwrap_or(&none))?;
         }
         if let Some(name) = find_duplicate(self.courses.iter().map(|c| c.name.as_str())) {
             return Err(ModelError::Duplicate {

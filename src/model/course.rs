@@ -397,29 +397,14 @@ impl Course {
     /// Every mark of the roster: a mark, and points from 0 to twice the max points. One
     /// pass over the packed marks, run by run.
     fn check_marks(&self) -> Result<(), ModelError> {
-        use super::packed;
         let width = self.assessments.len();
         if width == 0 {
             return Ok(());
         }
-        let limits: Vec<f64> = self
-            .assessments
-            .iter()
-            .map(|a| 2.0 * a.max_points)
-            .collect();
+        let limits = mark_limits(&self.assessments);
         for run in self.students.runs() {
-            for row in run.marks.chunks_exact(width) {
-                let fine = row.iter().zip(&limits).all(|(&bits, &limit)| {
-                    if bits >> 63 == 0 {
-                        // False for infinities and NaNs too.
-                        f64::from_bits(bits) <= limit
-                    } else {
-                        bits >= packed::MISSING
-                    }
-                });
-                if !fine {
-                    return Err(self.mark_error(row));
-                }
+            if let Some(row) = first_bad_row(run.marks, &limits) {
+                return Err(self.mark_error(&run.marks[row * width..(row + 1) * width]));
             }
         }
         Ok(())
@@ -593,6 +578,13 @@ impl Course {
 
     /// Checks every rule of a course as a whole (for loaded and imported data).
     pub fn validate(&self) -> Result<(), ModelError> {
+        self.validate_vouched(&Vouched::default())
+    }
+
+    /// [`Course::validate`], trusting what a file reader vouched for of the roster as it
+    /// read it: only what it found fine is skipped (a problem it saw is found again here,
+    /// and reported in full).
+    pub fn validate_vouched(&self, vouched: &Vouched) -> Result<(), ModelError> {
         self.validate_syllabus()?;
         check_count("students in a course", self.students.len(), MAX_STUDENTS)?;
         if !self.students.is_empty() && self.students.width() != self.assessments.len() {
@@ -607,24 +599,42 @@ impl Course {
         // order either way.
         let roster = &self.students;
         let check_names = || -> (Result<(), ModelError>, Result<(), ModelError>) {
-            let each = roster
-                .names()
-                .try_for_each(|name| check_stored_name("student", name));
-            let together = super::identity::check_hashed_roster(
-                roster.name_hashes(),
+            let each = if vouched.names {
+                Ok(())
+            } else {
                 roster
-                    .extras()
-                    .filter_map(|(i, p, _)| p.id.as_deref().map(|id| (i, id))),
-                roster.identities(),
-            );
+                    .names()
+                    .try_for_each(|name| check_stored_name("student", name))
+            };
+            let ids = roster
+                .extras()
+                .filter_map(|(i, p, _)| p.id.as_deref().map(|id| (i, id)));
+            let together = match &vouched.clashes {
+                Some(pairs) => {
+                    super::identity::check_clashes(pairs.clone(), ids, roster.identities())
+                }
+                None => super::identity::check_hashed_roster(
+                    roster.name_hashes(),
+                    ids,
+                    roster.identities(),
+                ),
+            };
             (each, together)
         };
-        let ((each, together), marked) = if roster.len() < super::PARALLEL_FROM {
-            (check_names(), self.check_marks())
+        let check_marks = || {
+            if vouched.marks {
+                Ok(())
+            } else {
+                self.check_marks()
+            }
+        };
+        let vouched_all = vouched.names && vouched.marks && vouched.clashes.is_some();
+        let ((each, together), marked) = if roster.len() < super::PARALLEL_FROM || vouched_all {
+            (check_names(), check_marks())
         } else {
             std::thread::scope(|scope| {
                 let naming = scope.spawn(check_names);
-                let marked = self.check_marks();
+                let marked = check_marks();
                 let named = naming.join().unwrap_or_else(|_| {
                     let lost = || Err(ModelError::invalid("the names could not be checked"));
                     (lost(), lost())
@@ -788,4 +798,41 @@ fn check_observation(mut o: Observation) -> Result<Observation, ModelError> {
         o.student = Some(check_name("student", name)?);
     }
     Ok(o)
+}
+
+/// What a file reader checked of a course's roster as it read it (the names, the marks,
+/// and which names share a hash), for [`Course::validate_vouched`] to trust.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Vouched {
+    /// Every student's name passed [`check_stored_name`].
+    pub names: bool,
+    /// Every mark is one gradebook writes, within twice its assessment's max points.
+    pub marks: bool,
+    /// The students whose names' hashes meet: `(first, later)` as
+    /// [`super::identity::name_clashes`] gives them.
+    pub clashes: Option<Vec<(usize, usize)>>,
+}
+
+/// The highest points each assessment takes (twice its max points), for
+/// [`first_bad_row`].
+pub fn mark_limits(assessments: &[Assessment]) -> Vec<f64> {
+    assessments.iter().map(|a| 2.0 * a.max_points).collect()
+}
+
+/// The first row of packed marks (one per assessment, `limits.len()` a row) holding
+/// anything but a mark gradebook writes within its limit.
+pub fn first_bad_row(marks: &[u64], limits: &[f64]) -> Option<usize> {
+    if limits.is_empty() {
+        return None;
+    }
+    marks.chunks_exact(limits.len()).position(|row| {
+        !row.iter().zip(limits).all(|(&bits, &limit)| {
+            if bits >> 63 == 0 {
+                // False for infinities and NaNs too.
+                f64::from_bits(bits) <= limit
+            } else {
+                bits >= super::packed::MISSING
+            }
+        })
+    })
 }

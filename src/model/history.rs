@@ -67,7 +67,13 @@ impl Saved {
 
     /// The rules a file's contents keep beyond the gradebook's own.
     pub fn validate(&self) -> Result<(), ModelError> {
-        self.book.validate()?;
+        self.validate_vouched(&[])
+    }
+
+    /// [`Saved::validate`], trusting what the file reader vouched for of the rosters
+    /// ([`Gradebook::validate_vouched`]).
+    pub fn validate_vouched(&self, vouched: &[super::Vouched]) -> Result<(), ModelError> {
+        self.book.validate_vouched(vouched)?;
         self.history.check().map_err(ModelError::invalid)?;
         for (which, steps) in [("undo", &self.undo), ("redo", &self.redo)] {
             if steps.len() > UNDO_LIMIT {

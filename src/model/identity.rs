@@ -223,7 +223,21 @@ pub fn check_hashed_roster<'a>(
     ids: impl Iterator<Item = (usize, &'a str)>,
     students: impl Iterator<Item = (&'a str, Option<&'a str>)> + Clone,
 ) -> Result<(), ModelError> {
-    let names = clashes(hashes.enumerate());
+    check_clashes(name_clashes(hashes), ids, students)
+}
+
+/// The students whose names' hashes meet, `(first, later)`, from every name's hash in
+/// order: what [`check_clashes`] takes.
+pub fn name_clashes(hashes: impl Iterator<Item = u64>) -> Vec<(usize, usize)> {
+    clashes(hashes.enumerate())
+}
+
+/// [`check_hashed_roster`] with the names' clashes found already ([`name_clashes`]).
+pub fn check_clashes<'a>(
+    names: Vec<(usize, usize)>,
+    ids: impl Iterator<Item = (usize, &'a str)>,
+    students: impl Iterator<Item = (&'a str, Option<&'a str>)> + Clone,
+) -> Result<(), ModelError> {
     let ids = clashes(ids.map(|(i, id)| (i, id_hash(id))));
     if names.is_empty() && ids.is_empty() {
         return Ok(());

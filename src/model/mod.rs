@@ -17,11 +17,11 @@ mod validate;
 
 pub use cell::{Cell, CellNote, MAX_COMMENT_CHARS, MAX_LATE_DAYS, Mark};
 pub use command::{CellEntry, Command};
-pub use course::check_cell;
+pub use course::{Vouched, check_cell, first_bad_row, mark_limits};
 pub use history::{Editor, Outcome, Saved, SavedRef, Step, UNDO_LIMIT};
 pub use identity::{
     LmsIds, MAX_EMAIL_CHARS, MAX_ID_CHARS, MAX_NOTE_CHARS, Profile, Status, StudentIndex,
-    check_profile, check_roster, same_id,
+    check_profile, check_roster, name_clashes, same_id,
 };
 pub use letters::{LetterGrade, LetterScheme, round2};
 pub use ops::{Preview, Standings, cell_words};

@@ -32,7 +32,8 @@ use super::format::FormatError;
 use crate::journal::Head;
 use crate::model::{
     Assessment, CHUNK, Category, CellNote, Course, Gradebook, LatePolicy, LetterScheme,
-    MAX_STUDENTS, PARALLEL_FROM, Profile, Roster, Saved, SavedRef, Step, Study,
+    MAX_STUDENTS, PARALLEL_FROM, Profile, Roster, Saved, SavedRef, Step, Study, Vouched,
+    check_stored_name, first_bad_row, mark_limits, name_clashes,
 };
 use crate::predictor::TrainedModel;
 
@@ -283,8 +284,9 @@ fn read_u32s(source: &mut impl Source, n: usize) -> Result<Vec<u32>, FormatError
 }
 
 /// Reads a version-3 body: the postcard part, checked canonical, then the columns.
-/// Never panics, whatever the bytes; the result still has to be validated.
-pub fn decode(source: &mut impl Source) -> Result<Saved, FormatError> {
+/// Never panics, whatever the bytes; the result still has to be validated, trusting what
+/// reading each roster vouched for ([`Saved::validate_vouched`]).
+pub fn decode(source: &mut impl Source) -> Result<(Saved, Vec<Vouched>), FormatError> {
     let corrupt = |what: &str| FormatError::Corrupt(what.to_string());
     let mut len = [0u8; 8];
     source.fill(&mut len)?;
@@ -303,9 +305,10 @@ pub fn decode(source: &mut impl Source) -> Result<Saved, FormatError> {
     super::format::check_canonical(&shell, &head)?;
     drop(head);
     let mut courses = Vec::with_capacity(shell.courses.len());
+    let mut vouched = Vec::with_capacity(shell.courses.len());
     for c in shell.courses {
-        let width = c.assessments.len();
-        let mut students = read_roster(source, width)?;
+        let (mut students, checked) = read_roster(source, &c.assessments)?;
+        vouched.push(checked);
         let mut last = None;
         for (i, profile, notes) in c.extras {
             let i = i as usize;
@@ -333,7 +336,7 @@ pub fn decode(source: &mut impl Source) -> Result<Saved, FormatError> {
     if source.left() != 0 {
         return Err(corrupt("the body has trailing bytes"));
     }
-    Ok(Saved {
+    let saved = Saved {
         book: Gradebook {
             courses,
             current: shell.current,
@@ -341,7 +344,8 @@ pub fn decode(source: &mut impl Source) -> Result<Saved, FormatError> {
         history: shell.history,
         undo: shell.undo,
         redo: shell.redo,
-    })
+    };
+    Ok((saved, vouched))
 }
 
 /// One roster's columns, read run by run into the roster's own memory.
@@ -367,7 +371,14 @@ fn name_run(names: Vec<u8>, lens: &[u32]) -> Result<NamedRun, FormatError> {
     Ok((names, spans, hashes))
 }
 
-fn read_roster(source: &mut impl Source, width: usize) -> Result<Roster, FormatError> {
+/// Reads a roster with one mark per assessment, checking on the way what the course's
+/// validation would check of it (the names, the marks, which names share a hash): on a
+/// large roster, the names on a second thread while the marks are read here.
+fn read_roster(
+    source: &mut impl Source,
+    assessments: &[Assessment],
+) -> Result<(Roster, Vouched), FormatError> {
+    let width = assessments.len();
     let mut n = [0u8; 4];
     source.fill(&mut n)?;
     let n = u32::from_le_bytes(n) as usize;
@@ -389,25 +400,40 @@ fn read_roster(source: &mut impl Source, width: usize) -> Result<Roster, FormatE
         raw.push((names, run));
     }
     room(source, n, 8 * width)?;
-    let name_runs = move || {
-        raw.into_iter()
+    // The runs named, whether every name is fine, which names' hashes meet.
+    type Named = (Vec<NamedRun>, bool, Vec<(usize, usize)>);
+    let name_runs = move || -> Result<Named, FormatError> {
+        let named = raw
+            .into_iter()
             .map(|(names, lens)| name_run(names, lens))
-            .collect::<Result<Vec<_>, _>>()
+            .collect::<Result<Vec<_>, _>>()?;
+        let fine = named.iter().all(|(names, spans, _)| {
+            spans.iter().all(|&(start, l)| {
+                let name = &names[start as usize..(start + l) as usize];
+                check_stored_name("student", name).is_ok()
+            })
+        });
+        let clashes = name_clashes(named.iter().flat_map(|(_, _, h)| h.iter().copied()));
+        Ok((named, fine, clashes))
     };
-    let mut read_marks = || {
-        lens.chunks(CHUNK)
+    let limits = mark_limits(assessments);
+    let mut read_marks = || -> Result<(Vec<Vec<u64>>, bool), FormatError> {
+        let mut fine = true;
+        let marks = lens
+            .chunks(CHUNK)
             .map(|run| {
                 let mut marks = vec![0u64; run.len() * width];
                 source.fill(bytemuck::cast_slice_mut(&mut marks))?;
                 for m in &mut marks {
                     *m = u64::from_le(*m);
                 }
+                // Checked while they are in the cache.
+                fine &= first_bad_row(&marks, &limits).is_none();
                 Ok(marks)
             })
-            .collect::<Result<Vec<_>, FormatError>>()
+            .collect::<Result<Vec<_>, FormatError>>()?;
+        Ok((marks, fine))
     };
-    // A large roster's names are checked and hashed on a second thread while the marks
-    // are read.
     let (named, marks) = if n < PARALLEL_FROM {
         (name_runs(), read_marks())
     } else {
@@ -420,10 +446,15 @@ fn read_roster(source: &mut impl Source, width: usize) -> Result<Roster, FormatE
             (named, marks)
         })
     };
-    let (named, marks) = (named?, marks?);
+    let ((named, names_fine, clashes), (marks, marks_fine)) = (named?, marks?);
     let mut roster = Roster::new(width);
     for ((names, spans, hashes), marks) in named.into_iter().zip(marks) {
         roster.push_run(names, spans, hashes, marks);
     }
-    Ok(roster)
+    let vouched = Vouched {
+        names: names_fine,
+        marks: marks_fine,
+        clashes: Some(clashes),
+    };
+    Ok((roster, vouched))
 }

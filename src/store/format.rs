@@ -167,14 +167,17 @@ pub fn decode_saved(bytes: &[u8]) -> Result<Saved, FormatError> {
         return Err(FormatError::Corrupt("checksum mismatch".into()));
     }
     let body = &data[HEADER_LEN..];
-    let saved = match header.version {
-        1 => Saved::of(decode_body::<super::v1::Gradebook>(body)?.into()),
-        2 => decode_body::<Saved>(body)?,
+    let (saved, vouched) = match header.version {
+        1 => (
+            Saved::of(decode_body::<super::v1::Gradebook>(body)?.into()),
+            Vec::new(),
+        ),
+        2 => (decode_body::<Saved>(body)?, Vec::new()),
         3 => super::columns::decode(&mut super::columns::Bytes(body))?,
         v => return Err(FormatError::NewerVersion(v)),
     };
     saved
-        .validate()
+        .validate_vouched(&vouched)
         .map_err(|e| FormatError::Invalid(e.to_string()))?;
     Ok(saved)
 }
@@ -219,9 +222,9 @@ pub fn read_saved(
     if hashing.0.finalize() != u32::from_le_bytes(stored) {
         return Err(FormatError::Corrupt("checksum mismatch".into()).into());
     }
-    let saved = decoded?;
+    let (saved, vouched) = decoded?;
     saved
-        .validate()
+        .validate_vouched(&vouched)
         .map_err(|e| FormatError::Invalid(e.to_string()))?;
     Ok(saved)
 }
