@@ -177,11 +177,28 @@ impl Writer {
         hook: atomic::Hook,
     ) -> Result<(), StoreError> {
         self.pending.extend_from_slice(history);
-        // The history is appended and synced while the file is written; the file takes
-        // its name only once both are on disk.
+        // The history is appended and synced (while a large file is written); the file
+        // takes its name only once both are on disk.
         let mut history_failed = None;
         let (journal, path, committed, pending) =
             (&self.journal, &self.path, self.committed, &self.pending);
+        // A small file is written sooner than a thread starts: its history goes first.
+        let large = saved
+            .book
+            .courses
+            .iter()
+            .map(|c| c.students.len())
+            .sum::<usize>()
+            >= crate::model::PARALLEL_FROM;
+        if !large && !pending.is_empty() {
+            journal::append(journal, path, committed, pending).map_err(|source| {
+                StoreError::Io {
+                    action: "write the history to",
+                    path: journal.clone(),
+                    source,
+                }
+            })?;
+        }
         let mut append = || {
             journal::append(journal, path, committed, pending).map_err(|e| {
                 let kind = e.kind();
@@ -189,10 +206,10 @@ impl Writer {
                 io::Error::new(kind, "the history was not written")
             })
         };
-        let alongside: Option<atomic::Alongside> = if pending.is_empty() {
-            None
-        } else {
+        let alongside: Option<atomic::Alongside> = if large && !pending.is_empty() {
             Some(&mut append)
+        } else {
+            None
         };
         let mut contents = |out: &mut dyn std::io::Write| format::write_saved(saved, out);
         let result = atomic::write_atomic_with(path, &mut contents, alongside, hook);

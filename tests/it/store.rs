@@ -633,3 +633,50 @@ fn loading_from_the_file_checks_as_decoding_does() {
         assert!(format::decode(&bad).is_err(), "{what} was decoded");
     }
 }
+
+/// A save puts its history on disk before the data file that counts it, for a class (one
+/// after the other) and for a large roster (the history on a second thread while the
+/// file is written): the history reads back whole; and when the history cannot be
+/// written, the data file is left byte for byte as it was, with no temp file behind.
+#[test]
+fn a_save_writes_its_history_first_or_nothing() {
+    use gradebook::model::{Cell, CellEntry, Command, Editor, PARALLEL_FROM, Saved};
+    let now = chrono::Utc::now();
+    let set = |points: f64| {
+        Command::SetCell(CellEntry {
+            course: 0,
+            student: 0,
+            assessment: 0,
+            cell: Cell::points(points),
+        })
+    };
+    for students in [30, PARALLEL_FROM + 1] {
+        let (dir, path) = temp_file();
+        let (store, _) = Store::open_saved(&path, "test").unwrap();
+        let book = gradebook::sample::synthetic(students, 2, now);
+        let mut editor = Editor::from_saved(Saved::of(book));
+        editor.execute(set(50.0), now).unwrap();
+        store.save_editor(&mut editor).unwrap();
+        let journal = store.journal_path();
+        drop(store);
+
+        let (store, opened) = Store::open_saved(&path, "test").unwrap();
+        let opened = opened.unwrap();
+        assert_eq!(opened.history_lost, None, "{students} students");
+        assert_eq!(opened.saved.history.entries, 1, "{students} students");
+        let mut editor = Editor::from_saved(opened.saved);
+        let data = fs::read(&path).unwrap();
+        fs::remove_file(&journal).unwrap();
+        fs::create_dir(&journal).unwrap();
+        editor.execute(set(60.0), now).unwrap();
+        let e = store.save_editor(&mut editor).unwrap_err().to_string();
+        assert!(e.contains("history"), "{students} students: {e}");
+        assert_eq!(fs::read(&path).unwrap(), data, "{students} students");
+        let left: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".tmp"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+}
