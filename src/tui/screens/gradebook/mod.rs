@@ -1393,9 +1393,23 @@ fn display_order(
     hide_withdrawn: bool,
 ) -> Vec<usize> {
     let needle = search_key(filter);
-    let mut order: Vec<usize> = (0..course.students.len())
-        .filter(|&i| !(hide_withdrawn && course.students.at(i).profile.withdrawn()))
-        .filter(|&i| name_matches(course.students.at(i).name, &needle))
+    // The withdrawn are among the few students with a profile: found without a pass.
+    let withdrawn: Vec<usize> = if hide_withdrawn {
+        course
+            .students
+            .extras()
+            .filter(|(_, p, _)| p.withdrawn())
+            .map(|(i, _, _)| i)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut order: Vec<usize> = course
+        .students
+        .names()
+        .enumerate()
+        .filter(|&(i, n)| name_matches(n, &needle) && withdrawn.binary_search(&i).is_err())
+        .map(|(i, _)| i)
         .collect();
     let name = |i: usize| course.students.at(i).name;
     match sort {
