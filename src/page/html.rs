@@ -30,7 +30,7 @@ tr.dropped td.marks { text-decoration: none; }
 .history { font-size: .85rem; padding-left: 1.1rem; }
 .made { color: #777; font-size: .8rem; margin-top: 1rem; }
 .student { break-after: page; page-break-after: always; }
-.student:last-child { break-after: auto; page-break-after: auto; }
+section.student:last-of-type { break-after: auto; page-break-after: auto; }
 @page { size: auto; margin: 14mm; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10.5pt; }

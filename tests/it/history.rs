@@ -386,6 +386,14 @@ fn a_student_page_in_text_markdown_and_html() {
         scraper::Html::parse_document(&std::fs::read_to_string(dir.join("all.html")).unwrap());
     let sections = scraper::Selector::parse("section.student").unwrap();
     assert_eq!(all.select(&sections).count(), 3, "one printed sheet each");
+    // Each student's sheet ends with a page break but the last, which the footer follows:
+    // the rule must pick the last section, not the body's last child (a blank sheet).
+    assert!(
+        bob.contains(".student { break-after: page;")
+            && bob.contains("section.student:last-of-type { break-after: auto;")
+            && bob.contains("</section><p class=\"made\">"),
+        "{bob}"
+    );
     let index = std::fs::read_to_string(dir.join("index.html")).unwrap();
     assert!(index.contains("href=\"003-chloe-martin.html\""), "{index}");
     assert!(index.contains("@page") && index.contains("@media print"));
