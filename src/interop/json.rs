@@ -95,13 +95,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for CourseIn<'a> {
             Thresholds,
         }
 
-        fn once<T, E: Error>(slot: &mut Option<T>, value: T, field: &'static str) -> Result<(), E> {
-            if slot.is_some() {
-                return Err(E::duplicate_field(field));
-            }
-            *slot = Some(value);
-            Ok(())
-        }
+        use super::json_roster::once;
 
         struct V<'a>(std::marker::PhantomData<&'a ()>);
         impl<'de: 'a, 'a> Visitor<'de> for V<'a> {

@@ -159,7 +159,11 @@ impl<'de> DeserializeSeed<'de> for StudentSeed<'_, '_> {
 }
 
 /// Sets `slot` once; a field given twice is refused as the derived readers do.
-fn once<T, E: de::Error>(slot: &mut Option<T>, value: T, field: &'static str) -> Result<(), E> {
+pub(super) fn once<T, E: de::Error>(
+    slot: &mut Option<T>,
+    value: T,
+    field: &'static str,
+) -> Result<(), E> {
     if slot.is_some() {
         return Err(E::duplicate_field(field));
     }
