@@ -413,11 +413,13 @@ impl Course {
     #[cold]
     fn mark_error(&self, row: &[u64]) -> ModelError {
         for (a, &bits) in self.assessments.iter().zip(row) {
-            if bits >> 63 == 1 {
+            let points = f64::from_bits(bits);
+            if bits >> 63 == 1 && !points.is_finite() {
+                // The codes of empty, excused and missing are not numbers.
                 if !super::packed::is_valid(bits) {
                     return ModelError::invalid("a grade is not a mark gradebook writes");
                 }
-            } else if let Err(e) = check_points(f64::from_bits(bits), a.max_points, &a.name) {
+            } else if let Err(e) = check_points(points, a.max_points, &a.name) {
                 return e;
             }
         }
@@ -587,6 +589,11 @@ impl Course {
     pub fn validate_vouched(&self, vouched: &Vouched) -> Result<(), ModelError> {
         self.validate_syllabus()?;
         check_count("students in a course", self.students.len(), MAX_STUDENTS)?;
+        if !self.students.is_rectangular() {
+            return Err(ModelError::invalid(
+                "the students do not all have one grade per assessment",
+            ));
+        }
         if !self.students.is_empty() && self.students.width() != self.assessments.len() {
             return Err(ModelError::invalid(format!(
                 "the students have {} grades each for {} assessments",

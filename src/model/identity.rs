@@ -261,13 +261,15 @@ pub fn check_clashes<'a>(
     let get = |i: usize| found.get(&i).copied().unwrap_or(("", None));
     if let Some(&(a, b)) = ids.first() {
         let (id_a, id_b) = (get(a).1.unwrap_or(""), get(b).1.unwrap_or(""));
-        if !same_id(id_a, id_b) {
-            return check_ids_slowly(students);
+        if same_id(id_a, id_b) {
+            return Err(ModelError::invalid(format!(
+                "another student has the id {}",
+                quote(id_b)
+            )));
         }
-        return Err(ModelError::invalid(format!(
-            "another student has the id {}",
-            quote(id_b)
-        )));
+        // Two different ids under one hash (`É1` and `é1`): the ids the slow way, then
+        // the names all the same.
+        check_ids_slowly(students.clone())?;
     }
     for &(a, b) in &names {
         let ((name_a, id_a), (name_b, id_b)) = (get(a), get(b));

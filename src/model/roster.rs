@@ -260,6 +260,9 @@ pub struct Roster {
     chunks: Vec<Arc<Chunk>>,
     /// The index of each run's first student.
     starts: Vec<usize>,
+    /// A student was added with another number of marks than the width: the roster is
+    /// not one row per student, and validation refuses it.
+    ragged: bool,
 }
 
 impl Default for Roster {
@@ -277,6 +280,7 @@ impl Roster {
             run: CHUNK,
             chunks: Vec::new(),
             starts: Vec::new(),
+            ragged: false,
         }
     }
 
@@ -347,6 +351,16 @@ impl Roster {
             spans: &c.spans,
             marks: &c.marks,
         })
+    }
+
+    /// Whether every student has `width` marks (a roster built from a list whose students
+    /// do not is refused by validation before anything reads it by rows).
+    pub fn is_rectangular(&self) -> bool {
+        !self.ragged
+            && self
+                .chunks
+                .iter()
+                .all(|c| c.marks.len() == c.spans.len() * self.width)
     }
 
     /// Every student's name's hash ([`super::name_hash`]), in order.
@@ -425,6 +439,8 @@ impl Roster {
     ) {
         if self.is_empty() {
             self.width = marks.len();
+        } else if marks.len() != self.width {
+            self.ragged = true;
         }
         let extra = Extra { profile, notes };
         match self.chunks.last_mut() {
@@ -1009,8 +1025,22 @@ impl Serialize for MarksOut<'_> {
 }
 
 impl<'de> Deserialize<'de> for Roster {
+    /// Students read from a file must all have as many marks as the first: the roster
+    /// keeps them one row each.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Vec::<Student>::deserialize(deserializer).map(Roster::from)
+        let students = Vec::<Student>::deserialize(deserializer)?;
+        if let Some(first) = students.first()
+            && let Some(other) = students.iter().find(|s| s.marks.len() != first.marks.len())
+        {
+            return Err(serde::de::Error::custom(format!(
+                "{} has {} grades where {} has {}",
+                crate::text::quote(&other.name),
+                other.marks.len(),
+                crate::text::quote(&first.name),
+                first.marks.len()
+            )));
+        }
+        Ok(Roster::from(students))
     }
 }
 

@@ -480,6 +480,7 @@ fn json_students_before_or_after_their_assessments() {
             &["\"Bob\"'s grade in \"Quiz\": unknown field \"late\""],
         );
         refused(r#"{"grades": {}}"#, &["missing field `name`"]);
+
         // A student the course cannot take, then broken JSON: the JSON is reported.
         refused(
             r#"{"name": "Bob", "grades": {"Essay": 1}}, {"name": "#,
@@ -487,4 +488,12 @@ fn json_students_before_or_after_their_assessments() {
         );
     }
     assert_eq!(exports[0], exports[1]);
+    // A negative grade is out of range, said as such.
+    let e = env();
+    let negative = doc(false, r#"{"name": "Bob", "grades": {"Quiz": -1}}"#);
+    e.refused(
+        "json",
+        negative.as_bytes(),
+        &["points must be from 0 to 10 for Quiz", "not -1"],
+    );
 }

@@ -680,3 +680,117 @@ fn a_save_writes_its_history_first_or_nothing() {
         assert!(left.is_empty(), "{left:?}");
     }
 }
+
+/// A file whose students have unequal numbers of grades is refused with a message, never
+/// loaded with one student's grades read as the next one's, and never a panic: in version
+/// 1 (migrated), in version 2 (the roster read from a list of students) and in an undo
+/// step of version 3.
+#[test]
+fn students_with_unequal_numbers_of_grades_are_refused() {
+    use gradebook::model::{Assessment, Cell, Command, Course, Editor, Saved, Student};
+    let student = |name: &str, n: usize| {
+        Student::with_cells(name, (0..n).map(|i| Cell::points(i as f64 + 1.0)))
+    };
+    let saved = |students: Vec<Student>| {
+        let mut c = Course::new("C", chrono::Utc::now());
+        c.assessments = vec![Assessment::named("Q1"), Assessment::named("Q2")];
+        c.students = students.into();
+        Saved::of(Gradebook {
+            courses: vec![c],
+            current: Some(0),
+        })
+    };
+    let replace = |hay: &[u8], from: &[u8], to: &[u8]| {
+        let at = hay.windows(from.len()).position(|w| w == from).unwrap();
+        [&hay[..at], to, &hay[at + from.len()..]].concat()
+    };
+    let refused = |file: &[u8], what: &str| {
+        let e = std::panic::catch_unwind(|| format::decode_saved(file))
+            .unwrap_or_else(|_| panic!("{what}: a panic"))
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        // Postcard keeps no message of its own: a list that cannot be read is corrupt.
+        assert!(e.contains("grade") || e.contains("corrupt"), "{what}: {e}");
+    };
+
+    // Version 2: the students' list with Bob one grade short, or Bob's extra grade
+    // waiting to become Cy's.
+    let good = vec![student("Ann", 2), student("Bob", 2), student("Cy", 2)];
+    let body = postcard::to_stdvec(&saved(good.clone())).unwrap();
+    let list = postcard::to_stdvec(&good).unwrap();
+    for (what, bad) in [
+        (
+            "short",
+            vec![student("Ann", 2), student("Bob", 1), student("Cy", 2)],
+        ),
+        (
+            "shifted",
+            vec![student("Ann", 2), student("Bob", 3), student("Cy", 1)],
+        ),
+    ] {
+        let body = replace(&body, &list, &postcard::to_stdvec(&bad).unwrap());
+        refused(&file_with_body(2, &body), what);
+    }
+
+    // Version 1, migrated.
+    let v1_book = |grades: Vec<Vec<Option<f64>>>| v1::Gradebook {
+        courses: vec![v1::Course {
+            name: "C".into(),
+            last_updated: chrono::Utc::now(),
+            assessments: ["Q1", "Q2"]
+                .map(|name| v1::Assessment {
+                    name: name.into(),
+                    weight: 1.0,
+                    max_points: 10.0,
+                })
+                .to_vec(),
+            students: grades
+                .into_iter()
+                .zip(["Ann", "Bob", "Cy"])
+                .map(|(grades, name)| v1::Student {
+                    name: name.into(),
+                    grades,
+                })
+                .collect(),
+            thresholds: v1::Thresholds {
+                a: 90.0,
+                b: 80.0,
+                c: 70.0,
+                d: 60.0,
+            },
+            study: vec![],
+            model: None,
+        }],
+        current: Some(0),
+    };
+    let shifted = v1_book(vec![
+        vec![Some(1.0), Some(2.0)],
+        vec![Some(3.0), Some(4.0), Some(5.0)],
+        vec![Some(6.0)],
+    ]);
+    refused(
+        &file_with_body(1, &postcard::to_stdvec(&shifted).unwrap()),
+        "version 1",
+    );
+
+    // Version 3: a deleted course waits in an undo step with its roster.
+    let mut editor = Editor::from_saved(saved(good.clone()));
+    editor
+        .execute(Command::RemoveCourse { index: 0 }, chrono::Utc::now())
+        .unwrap();
+    let file = format::encode_saved(&editor.saved()).unwrap();
+    let body = file[HEADER_LEN..file.len() - 4].to_vec();
+    let bad = postcard::to_stdvec(&vec![
+        student("Ann", 2),
+        student("Bob", 1),
+        student("Cy", 2),
+    ])
+    .unwrap();
+    let body = replace(&body, &list, &bad);
+    // The shell's length (its first 8 bytes) one byte shorter.
+    let mut body = body;
+    let len = u64::from_le_bytes(body[..8].try_into().unwrap()) - 1;
+    body[..8].copy_from_slice(&len.to_le_bytes());
+    refused(&file_with_body(3, &body), "an undo step");
+}
