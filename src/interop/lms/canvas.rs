@@ -4,7 +4,7 @@
 //! assignment `Title (assignment id)`, computed columns; rows: an optional Manual Posting
 //! row, `    Points Possible`, the students, last `Student, Test`.
 
-use super::{LmsAssessment, LmsCell, LmsFile, LmsStudent, Row, System, Table};
+use super::{LmsAssessment, LmsFile, LmsStudent, Row, System, Table};
 use crate::interop::{ImportError, Problems, neutralise, restore_text};
 use crate::model::{Course, LmsIds, Mark, check_name};
 use crate::text::quote;
@@ -166,19 +166,12 @@ pub fn parse(table: &Table, header: usize) -> Result<LmsFile, ImportError> {
         ) else {
             continue;
         };
-        let mut cells = Vec::with_capacity(columns.len());
-        for &col in &columns {
-            match super::read_cell(row.get(col)) {
-                Ok(mark) => cells.push(LmsCell {
-                    mark,
-                    comment: None,
-                }),
-                Err(e) => {
-                    problems.add(row.line, Some(col as u64 + 1), e);
-                    cells.push(LmsCell::default());
-                }
-            }
-        }
+        let cells = columns
+            .iter()
+            .map(|&col| {
+                super::cell_or_problem(super::read_cell(row.get(col)), row.line, col, &mut problems)
+            })
+            .collect();
         students.push(LmsStudent {
             line: row.line,
             name,

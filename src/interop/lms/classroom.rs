@@ -5,7 +5,7 @@
 //! assignment's maximum) and `Class average` before the students. The e-mail address is
 //! the only identity.
 
-use super::{LmsAssessment, LmsCell, LmsFile, LmsStudent, Row, System, Table};
+use super::{LmsAssessment, LmsFile, LmsStudent, Row, System, Table};
 use crate::interop::{ImportError, Problems, neutralise, restore_text};
 use crate::model::{Course, LmsIds, Mark, check_name};
 use crate::text::quote;
@@ -154,16 +154,7 @@ pub fn parse(table: &Table, header: usize) -> Result<LmsFile, ImportError> {
                     .ok_or_else(|| format!("not a percentage: {}", quote(text))),
                 _ => super::read_cell(text),
             };
-            match read {
-                Ok(mark) => cells.push(LmsCell {
-                    mark,
-                    comment: None,
-                }),
-                Err(e) => {
-                    problems.add(row.line, Some(col as u64 + 1), e);
-                    cells.push(LmsCell::default());
-                }
-            }
+            cells.push(super::cell_or_problem(read, row.line, col, &mut problems));
         }
         students.push(LmsStudent {
             line: row.line,

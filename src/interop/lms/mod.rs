@@ -200,6 +200,26 @@ pub struct LmsFile {
     pub computed: usize,
 }
 
+/// The cell read from column `col` (0-based) of the row on `line`; when it cannot be read,
+/// an empty cell, with the problem noted.
+pub(super) fn cell_or_problem(
+    read: Result<Option<Mark>, String>,
+    line: u64,
+    col: usize,
+    problems: &mut Problems,
+) -> LmsCell {
+    match read {
+        Ok(mark) => LmsCell {
+            mark,
+            comment: None,
+        },
+        Err(e) => {
+            problems.add(line, Some(col as u64 + 1), e);
+            LmsCell::default()
+        }
+    }
+}
+
 /// Reads a grade cell: a number (a decimal comma too when the separator is not a comma),
 /// `EX`, or no grade (empty, `-`, `N/A`).
 pub fn read_cell(text: &str) -> Result<Option<Mark>, String> {
