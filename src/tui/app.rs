@@ -580,14 +580,17 @@ impl App {
             }
             SaveState::Failed(reason) => Span::styled(format!("NOT SAVED: {reason}"), t.not_saved),
         };
+        let screen = self.screens.get(self.screen);
+        let hints = Line::from(hints_for(Context::On(self.screen), screen.hints()));
+        // The course's name takes what the save state and the hints leave, at least 20.
+        let room = (area.width as usize).saturating_sub(save.width() + hints.width() + 6);
         let mut spans = vec![
-            Span::styled(truncate(course, 20), t.title),
+            Span::styled(truncate(course, room.max(20)), t.title),
             Span::raw(" │ "),
             save,
             Span::raw(" │ "),
         ];
-        let screen = self.screens.get(self.screen);
-        spans.extend(hints_for(Context::On(self.screen), screen.hints()));
+        spans.extend(hints.spans);
         frame.render_widget(Paragraph::new(Line::from(spans)), area);
     }
 }

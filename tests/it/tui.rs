@@ -494,6 +494,13 @@ fn the_name_column_uses_the_room_there_is() {
     assert!(wide.contains(long), "{wide}");
     let narrow = screen_text(&mut app, 80, 24);
     assert!(narrow.contains("Maximiliana"), "{narrow}");
+    // The status line's course name too: whole when there is room, cut when not.
+    assert!(
+        wide.contains("Introduction to Machine Learning │ saved"),
+        "{wide}"
+    );
+    let small = screen_text(&mut app, 40, 12);
+    assert!(small.contains("Introduction to Mac… │"), "{small}");
 }
 
 /// The per-assessment table of the Statistics screen scrolls.

@@ -114,8 +114,14 @@ fn bonus_points_are_confirmed_first() {
     assert_eq!(mark(&app, 0, 3), Mark::Points(18.0), "not saved before yes");
     let screen = screen_text(&mut app, 100, 20);
     assert!(
-        screen.contains("25 is above the 20 points of Quiz 1: bonus?"),
+        screen.contains("Bonus? y yes  any other key cancel · 25 is above the 20 points of Quiz 1"),
         "{screen}"
+    );
+    // At 40 columns the question and its keys are still whole.
+    let narrow = screen_text(&mut app, 40, 12);
+    assert!(
+        narrow.contains("Bonus? y yes  any other key cancel"),
+        "{narrow}"
     );
     press(&mut app, "y");
     assert_eq!(mark(&app, 0, 3), Mark::Points(25.0));

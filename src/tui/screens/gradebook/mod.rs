@@ -1330,18 +1330,20 @@ fn entry_prompt(entry: &Entry, screen: &GradebookScreen, data: &Data) -> Prompt 
     if let Some(points) = entry.bonus {
         let mut hints = keymap::hints(Context::Confirm, &[Action::Confirm, Action::Cancel]);
         if let Some(h) = hints.first_mut() {
-            h.1 = "bonus";
+            h.1 = "yes";
         }
-        let mut spans = vec![Span::styled(
+        // The question and its keys first: a narrow terminal cuts the reason, not them.
+        let mut spans = vec![Span::styled("Bonus? ", t.warning)];
+        spans.extend(hint_spans(&hints));
+        spans.push(Span::styled(
             format!(
-                "{} is above the {} points of {}: bonus?  ",
+                " · {} is above the {} points of {}",
                 fmt_num(points),
                 fmt_num(a.max_points),
                 a.name
             ),
             t.warning,
-        )];
-        spans.extend(hint_spans(&hints));
+        ));
         return Prompt {
             line: Line::from(spans),
             cursor: None,
