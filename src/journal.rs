@@ -176,6 +176,8 @@ pub fn encode(head: Head, entries: &[Entry]) -> Result<(Vec<u8>, Head), postcard
         head.bytes = HEADER_LEN;
     }
     for entry in entries {
+        // What is written must read back: the reader refuses an entry its checks refuse.
+        debug_assert_eq!(entry.check(), Ok(()), "{entry:?}");
         let body = postcard::to_allocvec(entry)?;
         let hash = chain(&head.hash, &body);
         let start = out.len();
@@ -428,9 +430,14 @@ pub const MAX_USER_CHARS: usize = 64;
 pub const MAX_TEXT_CHARS: usize = 500;
 
 /// Text on one line, safe for a terminal: control and invisible characters shown escaped
-/// (line breaks too), at most `max` characters.
+/// (line breaks too), at most `max` characters, the `…` of a cut included (an entry's
+/// reader refuses more).
 pub fn one_line(text: &str, max: usize) -> String {
-    crate::text::clip(&text.replace('\n', "\\n"), max)
+    let line = crate::text::clip(&text.replace('\n', "\\n"), max);
+    if line.chars().count() <= max {
+        return line;
+    }
+    crate::text::clip(&line, max.saturating_sub(1))
 }
 
 fn user_of_uid() -> Option<String> {

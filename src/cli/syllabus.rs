@@ -342,7 +342,7 @@ pub fn category_command(
                 if let Some(new) = rename {
                     category.name = new;
                 }
-                course.check_drop(Some(index), &category)?;
+                course.check_drop(index, &category)?;
                 let what = format!("Changed category {}", quote(&course.categories[index].name));
                 Ok((
                     Command::EditCategory {

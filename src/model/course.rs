@@ -9,7 +9,7 @@ use super::validate::{
 };
 use super::{
     Assessment, Category, Cell, Course, Mark, Observation, Profile, Student, StudentRef,
-    check_profile, check_roster, find_duplicate,
+    check_profile, find_duplicate,
 };
 use crate::error::ModelError;
 
@@ -225,24 +225,24 @@ impl Course {
         Ok(std::mem::replace(&mut self.categories[index], new))
     }
 
-    /// Whether a teacher asking for `category` (at `index`, or new) asks for more drops
+    /// Whether a teacher editing category `index` into `category` asks for more drops
     /// than it has items: dropping every item would leave nothing to grade. Asked by the
     /// front ends when the teacher sets drops; the model itself never drops the last item
     /// (so that undo can always restore what was), whatever the count says.
     /// A count left as it was is not asked again (assessments may have moved out since).
-    pub fn check_drop(&self, index: Option<usize>, category: &Category) -> Result<(), ModelError> {
-        let unchanged = index
-            .and_then(|k| self.categories.get(k))
+    pub fn check_drop(&self, index: usize, category: &Category) -> Result<(), ModelError> {
+        let unchanged = self
+            .categories
+            .get(index)
             .is_some_and(|old| old.drop_lowest == category.drop_lowest);
         if unchanged {
             return Ok(());
         }
-        let regular = index.map_or(0, |k| {
-            self.assessments
-                .iter()
-                .filter(|a| a.category == k && !a.extra_credit)
-                .count()
-        });
+        let regular = self
+            .assessments
+            .iter()
+            .filter(|a| a.category == index && !a.extra_credit)
+            .count();
         if regular > 0 && category.drop_lowest as usize >= regular {
             return Err(ModelError::invalid(format!(
                 "{} has {}: it can drop at most {}",
@@ -328,13 +328,26 @@ impl Course {
             }
             self.check_student_cells(student.view())?;
         }
-        check_roster(
-            self.students
-                .iter()
-                .chain(students.iter().map(Student::view))
-                .map(|s| (s.name, s.profile.id.as_deref()))
-                .collect::<Vec<_>>()
-                .into_iter(),
+        // The roster's names keep their hashes: only the new ones are hashed.
+        let roster = &self.students;
+        let n = roster.len();
+        let new_ids = students
+            .iter()
+            .enumerate()
+            .filter_map(|(k, s)| s.profile.id.as_deref().map(|id| (n + k, id)));
+        super::identity::check_hashed_roster(
+            roster
+                .name_hashes()
+                .chain(students.iter().map(|s| super::name_hash(&s.name))),
+            roster
+                .extras()
+                .filter_map(|(i, p, _)| p.id.as_deref().map(|id| (i, id)))
+                .chain(new_ids),
+            roster.identities().chain(
+                students
+                    .iter()
+                    .map(|s| (s.name.as_str(), s.profile.id.as_deref())),
+            ),
         )?;
         self.students.insert_many(index, students);
         Ok(())

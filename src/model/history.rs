@@ -178,11 +178,6 @@ impl Editor {
         Ok(bytes)
     }
 
-    /// The entries not yet taken for saving, oldest first.
-    pub fn pending_history(&self) -> &[Entry] {
-        &self.pending
-    }
-
     /// Every entry this editor made, taken for saving or not, oldest first.
     pub fn session_history(&self) -> impl Iterator<Item = &Entry> {
         self.taken.iter().chain(&self.pending)
@@ -236,6 +231,7 @@ impl Editor {
 
     /// Makes a change at time `now`; it becomes the newest undo step and clears redo.
     pub fn execute(&mut self, cmd: Command, now: DateTime<Utc>) -> Result<Outcome, ModelError> {
+        let cmd = cmd.with_kept_names();
         let label = cmd.summary(&self.book);
         self.execute_as(cmd, label, now)
     }
@@ -247,6 +243,7 @@ impl Editor {
         label: String,
         now: DateTime<Utc>,
     ) -> Result<Outcome, ModelError> {
+        let cmd = cmd.with_kept_names();
         if !self.book.changes(&cmd) {
             return Ok(Outcome::Unchanged);
         }

@@ -119,7 +119,13 @@ impl LetterScheme {
             return Ok(preset);
         }
         let words: Vec<&str> = text.split_whitespace().collect();
-        if words.len() == 4 && !text.contains(['=', ':']) {
+        // Four words are thresholds, unless they read as two letters with their percents
+        // (`P 50 F 0`: the first and third words not numbers).
+        let number = |w: &str| super::parse_number("a percent", w).is_ok();
+        let thresholds = words.len() == 4
+            && !text.contains(['=', ':'])
+            && (number(words[0]) || number(words[2]));
+        if thresholds {
             let letters = ["A", "B", "C", "D"];
             let numbers = words
                 .iter()

@@ -70,9 +70,10 @@ impl Gradebook {
     }
 
     /// `cmd`, made in course `c`, which becomes the course last used with it (the command
-    /// line's rule: `--course` defaults to the course last used).
+    /// line's rule: `--course` defaults to the course last used). A command that changes
+    /// nothing stays one: moving to the course alone is no edit, history or undo step.
     pub fn in_course(&self, c: usize, cmd: Command) -> Command {
-        if self.current == Some(c) {
+        if self.current == Some(c) || !self.changes(&cmd) {
             return cmd;
         }
         Command::Batch(vec![cmd, Command::SelectCourse { course: Some(c) }])
@@ -255,6 +256,38 @@ impl Gradebook {
 }
 
 impl Command {
+    /// This command with the names it brings (students, assessments, categories,
+    /// courses) as the data keeps them: trimmed and composed. Made before it is described,
+    /// so that its label and history name what the data holds; a name the data refuses is
+    /// left for the change to refuse.
+    pub fn with_kept_names(mut self) -> Self {
+        fn kept(name: &mut String) {
+            if let Ok(k) = super::check_name("name", name) {
+                *name = k;
+            }
+        }
+        match &mut self {
+            Command::InsertCourse { course, .. } => kept(&mut course.name),
+            Command::RenameCourse { name, .. } | Command::RenameStudent { name, .. } => kept(name),
+            Command::InsertCategory { category, .. } | Command::EditCategory { category, .. } => {
+                kept(&mut category.name)
+            }
+            Command::InsertStudents { students, .. } => {
+                students.iter_mut().for_each(|s| kept(&mut s.name))
+            }
+            Command::InsertAssessment { assessment, .. }
+            | Command::EditAssessment { assessment, .. } => kept(&mut assessment.name),
+            Command::Batch(cmds) => {
+                *cmds = std::mem::take(cmds)
+                    .into_iter()
+                    .map(Command::with_kept_names)
+                    .collect();
+            }
+            _ => {}
+        }
+        self
+    }
+
     /// The cell this command sets, when that is all it does.
     pub fn single_cell(&self) -> Option<&CellEntry> {
         match self {

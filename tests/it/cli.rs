@@ -224,6 +224,11 @@ fn letter_thresholds_can_be_changed() {
         &["course", "letters", "x", "90", "70", "60"],
         "must be a number",
     );
+    // Two letters with their percents are a scheme, not four thresholds.
+    assert!(
+        e.ok(&["course", "letters", "P", "50", "F", "0"])
+            .contains("P ≥ 50 · F")
+    );
 }
 
 #[test]

@@ -705,3 +705,57 @@ fn the_journal_stays_private_and_a_hard_linked_backup_is_left_alone() {
     assert!(std::fs::read(&journal).unwrap().len() > saved.len());
     assert!(verify(&b).0);
 }
+
+/// A command that changes nothing in another course is no change: no history entry, no
+/// undo step (undo then takes back the change before it).
+#[test]
+fn a_change_to_nothing_in_another_course_is_not_history() {
+    let b = with_history();
+    b.ok(&["course", "add", "Other"]);
+    let before = b.json(&["log", "--json"]).as_array().unwrap().len();
+    let course = "Introduction to Machine Learning";
+    b.ok(&["grade", "--course", course, "Alice", "91"]);
+    b.ok(&["student", "edit", "--course", course, "Bob"]);
+    let after = b.json(&["log", "--json"]).as_array().unwrap().len();
+    assert_eq!(after, before, "no entry for a change to nothing");
+    assert!(
+        b.ok(&["undo"]).contains("added course \"Other\""),
+        "the newest step is still the one before"
+    );
+}
+
+/// A change described in more words than an entry holds (an import from a long path) is
+/// cut to what an entry holds, `…` included: the history still verifies and reads.
+#[test]
+fn a_long_description_is_cut_to_an_entry() {
+    let b = Bin::sample();
+    let mut dir = b.dir.path().to_path_buf();
+    for part in ["a", "b", "c"] {
+        dir.push(part.repeat(200));
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("study.csv");
+    std::fs::write(&file, "hours,score\n5,50\n").unwrap();
+    b.ok(&["import", "study", file.to_str().unwrap()]);
+    let (ok, out, err) = verify(&b);
+    assert!(ok, "{out}{err}");
+    let log = b.ok(&["log"]);
+    assert!(log.contains("imported ") && log.contains('…'), "{log}");
+}
+
+/// Names typed with spaces around them (or not composed) are kept as the data keeps them,
+/// in the history too: it still verifies, and the log names them trimmed.
+#[test]
+fn names_typed_with_spaces_are_history_as_kept() {
+    let b = Bin::sample();
+    b.ok(&["student", "add", "  Zed  "]);
+    b.ok(&["grade", " Yara ", "50"]);
+    b.ok(&["assessment", "add", " Quiz  "]);
+    let (ok, out, err) = verify(&b);
+    assert!(ok, "{out}{err}");
+    let log = b.ok(&["log"]);
+    assert!(
+        log.contains("added student Zed") && log.contains("Yara"),
+        "{log}"
+    );
+}

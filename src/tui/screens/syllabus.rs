@@ -278,7 +278,7 @@ impl SyllabusScreen {
             FormKind::EditCategory(index) => {
                 let category = policy::category_value(form)?;
                 course
-                    .check_drop(Some(index), &category)
+                    .check_drop(index, &category)
                     .map_err(|e| Mistake::at(2, e))?;
                 Command::EditCategory {
                     course: c,
