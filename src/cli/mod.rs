@@ -518,7 +518,15 @@ fn write(
     if let Some(kept) = opened.history_kept {
         message.push_str(&format!("Note: {kept}\n"));
     }
-    message.push_str(&change(&mut editor)?);
+    match change(&mut editor) {
+        Ok(said) => message.push_str(&said),
+        Err(e) => {
+            // What opening the file did (history kept aside or restarted) is said even
+            // when the command itself is refused: it happened.
+            eprint!("{message}");
+            return Err(e);
+        }
+    }
     store.save_editor(&mut editor)?;
     Ok(message)
 }

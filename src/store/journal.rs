@@ -95,11 +95,14 @@ pub fn append(path: &Path, data_file: &Path, committed: u64, bytes: &[u8]) -> io
             path.display()
         )));
     }
-    if len > committed {
-        file.set_len(committed)?;
-    }
+    // Written over what a save that never committed left, then cut to its end: the
+    // history up to `committed` is never cut, even for a moment.
     file.seek(SeekFrom::Start(committed))?;
     file.write_all(bytes)?;
+    let end = committed + bytes.len() as u64;
+    if len > end {
+        file.set_len(end)?;
+    }
     file.sync_data()?;
     if committed == 0 {
         // A new journal: its name must survive a crash too.
@@ -189,20 +192,26 @@ pub fn move_aside(path: &Path) -> io::Result<Option<PathBuf>> {
 
 /// Whole entries past the head of a journal (a data file older than its journal: a
 /// restored copy, a deleted data file; or a save that never finished) are copied to
-/// `<name>.after-<time>` before anything cuts them; how many and where. A cut-off piece
-/// of an entry is not kept.
-pub fn keep_tail(path: &Path, head: &Head) -> io::Result<Option<(usize, PathBuf)>> {
+/// `<name>.after-<time>`, then cut from the journal (so that the next opening does not
+/// copy them again); how many and where. A cut-off piece of an entry is not kept.
+pub fn keep_tail(
+    path: &Path,
+    data_file: &Path,
+    head: &Head,
+) -> io::Result<Option<(usize, PathBuf)>> {
     let meta = match fs::symlink_metadata(path) {
         Ok(m) if m.is_file() => m,
         _ => return Ok(None),
     };
-    let start = if head.bytes == 0 { 0 } else { head.bytes };
+    let start = head.bytes;
     if meta.len() <= start {
         return Ok(None);
     }
-    let mut bytes = Vec::new();
-    File::open(path)?.read_to_end(&mut bytes)?;
-    let tail = &bytes[start as usize..];
+    let mut file = File::open(path)?;
+    file.seek(SeekFrom::Start(start))?;
+    let mut tail = Vec::new();
+    file.read_to_end(&mut tail)?;
+    let tail = &tail[..];
     // Whole records: a header first when the data file knows of no journal.
     let records = if head.bytes == 0 {
         if tail.len() < journal::HEADER_LEN as usize || tail[..8] != journal::MAGIC {
@@ -224,6 +233,10 @@ pub fn keep_tail(path: &Path, head: &Head) -> io::Result<Option<(usize, PathBuf)
         .open(&kept)?;
     out.write_all(tail)?;
     out.sync_all()?;
+    File::open(super::atomic::parent_dir(path))?.sync_all()?;
+    let journal = open_for_append(path, data_file)?;
+    journal.set_len(start)?;
+    journal.sync_data()?;
     Ok(Some((records, kept)))
 }
 

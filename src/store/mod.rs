@@ -305,13 +305,17 @@ impl Store {
         atomic::remove_stale_temp_files(path);
         let journal_file = journal::journal_path(path);
         let mut committed = 0;
-        let opened = load_resolved(path).map(|mut saved| {
+        let opened = load_resolved(path).and_then(|mut saved| {
             let history_lost = match journal::state(&journal_file, &saved.history) {
                 journal::State::Fine => None,
                 journal::State::Lost(why) => {
+                    // What cannot be kept aside must not be written over: refused.
                     let kept = journal::move_aside(&journal_file)
-                        .ok()
-                        .flatten()
+                        .map_err(|source| StoreError::Io {
+                            action: "keep aside the damaged history",
+                            path: journal_file.clone(),
+                            source,
+                        })?
                         .map_or(String::new(), |p| {
                             format!("; it was kept as {}", p.display())
                         });
@@ -325,7 +329,7 @@ impl Store {
             };
             committed = saved.history.bytes;
             // Entries past the head are cut by the next save: whole ones are kept first.
-            let history_kept = match journal::keep_tail(&journal_file, &saved.history) {
+            let history_kept = match journal::keep_tail(&journal_file, path, &saved.history) {
                 Ok(Some((n, kept))) => Some(format!(
                     "{} after the end of this file's history (a save that never finished, \
                      or a data file older than its history) kept as {}",
@@ -338,11 +342,11 @@ impl Store {
                      ({e}); they will be cut"
                 )),
             };
-            Opened {
+            Ok(Opened {
                 saved,
                 history_lost,
                 history_kept,
-            }
+            })
         });
         let store = Self {
             path: path.to_path_buf(),

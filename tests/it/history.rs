@@ -461,11 +461,19 @@ fn history_is_never_lost_to_a_replaced_or_deleted_data_file() {
     b.ok(&["grade", "Alice", "50"]);
     b.ok(&["grade", "Bob", "50"]);
     std::fs::write(&b.file, &backup).unwrap();
-    let said = b.ok(&["grade", "Charlie", "60"]);
+    // A refused command keeps them aside once, and says so; later openings find nothing
+    // more to keep.
+    let said = b.refused(&["grade", "Nobody", "x"], "");
     assert!(
         said.contains("Note: 2 entries after the end of this file's history"),
         "{said}"
     );
+    for _ in 0..2 {
+        b.refused(&["grade", "Nobody", "x"], "");
+    }
+    assert_eq!(kept(".journal.after-"), 1);
+    let said = b.ok(&["grade", "Charlie", "60"]);
+    assert!(!said.contains("Note:"), "{said}");
     assert_eq!(kept(".journal.after-"), 1);
     assert!(verify(&b).0);
     // The data file deleted: the whole journal is kept aside, a new history begins.
