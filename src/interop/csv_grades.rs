@@ -380,12 +380,22 @@ fn read_row(
             return None;
         }
     };
-    let (key, said) = match &profile.id {
-        Some(id) => (
-            format!("id {}", id.to_ascii_lowercase()),
+    // One student, one row: a student of ours by who they are (a row with the id and one
+    // without are the same student), a new one by id or name. The kinds of key start
+    // apart (no name holds a control character).
+    let (key, said) = match (existing, &profile.id) {
+        (Some(i), _) => (
+            format!("\u{1}{i}"),
+            format!(
+                "student {} appears twice",
+                quote(course.students.at(i).name)
+            ),
+        ),
+        (None, Some(id)) => (
+            format!("\u{2}{}", id.to_ascii_lowercase()),
             format!("the id {} appears twice", quote(id)),
         ),
-        None => (
+        (None, None) => (
             name_key(&name),
             format!("student {} appears twice", quote(&name)),
         ),

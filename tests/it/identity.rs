@@ -260,3 +260,21 @@ proptest::proptest! {
         proptest::prop_assert_eq!(ours.is_ok(), pairwise, "{:?}", roster);
     }
 }
+
+/// One student on two rows of a grades file, once by id and once by name, is refused as
+/// one student twice: neither row's grade silently wins.
+#[test]
+fn one_student_on_two_rows_of_a_grades_file_is_refused() {
+    let b = Bin::new();
+    b.ok(&["course", "add", "Bio"]);
+    b.ok(&["student", "add", "Ann", "--id", "S1"]);
+    b.ok(&["assessment", "add", "Quiz"]);
+    let file = b.input("twice.csv", b"student,id,Quiz\nAnn,S1,7\nAnn,,9\n");
+    b.refused(
+        &["import", "grades", &file],
+        "line 3, column 1: student \"Ann\" appears twice",
+    );
+    // A new student named like a key of another kind is no one else.
+    let file = b.input("odd.csv", b"student,id,Quiz\nBo,S9,1\nid s9,,2\n");
+    b.ok(&["import", "grades", &file]);
+}

@@ -854,3 +854,26 @@ fn a_title_canvas_would_take_for_an_id_is_pointed_out() {
     ]);
     assert!(!said.contains("Note:"), "{said}");
 }
+
+/// Two Canvas columns of one title (Canvas allows it) into a course that has that
+/// assessment: the first is matched, the second is a new assessment told apart by its
+/// id, and neither grade is lost under the other.
+#[test]
+fn two_columns_of_one_title_land_on_two_assessments() {
+    let b = Bin::sample();
+    b.ok(&["assessment", "add", "Quiz", "--max-points", "10"]);
+    let file = b.path("twice.csv");
+    std::fs::write(
+        &file,
+        "Student,ID,SIS Login ID,Section,Quiz (101),Quiz (102)\n\
+         \x20   Points Possible,,,,10.00,10.00\n\
+         \"Alice\",1,alice,A,7.00,9.00\n",
+    )
+    .unwrap();
+    b.ok(&["import", "lms", file.to_str().unwrap()]);
+    let r = b.json(&["report", "--json"]);
+    let alice = &r["students"][0];
+    assert_eq!(alice["name"], "Alice");
+    assert_eq!(alice["grades"]["Quiz"], 7.0, "{alice}");
+    assert_eq!(alice["grades"]["Quiz #102"], 9.0, "{alice}");
+}

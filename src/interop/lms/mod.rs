@@ -52,7 +52,6 @@ impl Row {
 /// A file's records, read with its separator.
 pub struct Table {
     pub rows: Vec<Row>,
-    pub separator: u8,
 }
 
 /// Reads `bytes` as CSV with `separator`; a UTF-8 BOM is dropped, CRLF is one line end.
@@ -73,7 +72,7 @@ fn read_table(bytes: &[u8], separator: u8) -> Result<Table, ImportError> {
             fields: record.iter().map(str::to_string).collect(),
         });
     }
-    Ok(Table { rows, separator })
+    Ok(Table { rows })
 }
 
 /// Which systems a header row could be from, the likeliest first.
@@ -220,7 +219,7 @@ pub(super) fn cell_or_problem(
     }
 }
 
-/// Reads a grade cell: a number (a decimal comma too when the separator is not a comma),
+/// Reads a grade cell: a number (with a decimal point or comma, whatever the separator),
 /// `EX`, or no grade (empty, `-`, `N/A`).
 pub fn read_cell(text: &str) -> Result<Option<Mark>, String> {
     let t = text.trim();
@@ -482,17 +481,13 @@ fn merged(old: &Profile, file: &Profile) -> Profile {
     };
     set_some(&mut p.email, &file.email);
     set_some(&mut p.section, &file.section);
+    // And so do the ids it knows them by.
     let l = &file.lms;
-    let set = |slot: &mut Option<String>, new: &Option<String>| {
-        if new.is_some() {
-            slot.clone_from(new);
-        }
-    };
-    set(&mut p.lms.canvas_id, &l.canvas_id);
-    set(&mut p.lms.sis_user_id, &l.sis_user_id);
-    set(&mut p.lms.sis_login_id, &l.sis_login_id);
-    set(&mut p.lms.first_name, &l.first_name);
-    set(&mut p.lms.last_name, &l.last_name);
+    set_some(&mut p.lms.canvas_id, &l.canvas_id);
+    set_some(&mut p.lms.sis_user_id, &l.sis_user_id);
+    set_some(&mut p.lms.sis_login_id, &l.sis_login_id);
+    set_some(&mut p.lms.first_name, &l.first_name);
+    set_some(&mut p.lms.last_name, &l.last_name);
     p
 }
 
@@ -518,21 +513,17 @@ pub fn plan(
     let mut target = Vec::with_capacity(file.assessments.len());
     let mut new_assessments: Vec<Assessment> = Vec::new();
     for a in &file.assessments {
+        // An assessment of ours takes one column of the file at most: a second column of
+        // the same title (Canvas allows it) is a new assessment.
+        let free = |target: &[usize], pick: &dyn Fn(&Assessment) -> bool| {
+            (0..course.assessments.len())
+                .find(|&i| !target.contains(&i) && pick(&course.assessments[i]))
+        };
         let existing = a
             .lms_id
             .as_ref()
-            .and_then(|id| {
-                course
-                    .assessments
-                    .iter()
-                    .position(|x| x.lms_id.as_ref() == Some(id))
-            })
-            .or_else(|| {
-                course
-                    .assessments
-                    .iter()
-                    .position(|x| same_name(&x.name, &a.name))
-            });
+            .and_then(|id| free(&target, &|x| x.lms_id.as_ref() == Some(id)))
+            .or_else(|| free(&target, &|x| same_name(&x.name, &a.name)));
         match existing {
             Some(i) => {
                 summary.assessments_matched += 1;

@@ -139,10 +139,6 @@ fn column_of(header: &str, course: Option<&Course>, suffixed: bool) -> Column {
     }
 }
 
-pub fn parse(table: &Table, header: usize) -> Result<LmsFile, ImportError> {
-    parse_for(table, header, None)
-}
-
 /// Reads the file; with the course it goes to, so that its own assessment names win.
 pub fn parse_for(
     table: &Table,
@@ -254,21 +250,13 @@ pub fn parse_for(
         };
         let mut cells = Vec::with_capacity(items.len());
         for (k, &col) in items.iter().enumerate() {
-            let mark = match super::read_cell(row.get(col)) {
-                Ok(Some(Mark::Excused)) => {
-                    problems.add(
-                        row.line,
-                        Some(col as u64 + 1),
-                        "Moodle has no excused mark: EX cannot come from Moodle",
-                    );
-                    None
+            let read = super::read_cell(row.get(col)).and_then(|mark| match mark {
+                Some(Mark::Excused) => {
+                    Err("Moodle has no excused mark: EX cannot come from Moodle".to_string())
                 }
-                Ok(mark) => mark,
-                Err(e) => {
-                    problems.add(row.line, Some(col as u64 + 1), e);
-                    None
-                }
-            };
+                mark => Ok(mark),
+            });
+            let mark = super::cell_or_problem(read, row.line, col, &mut problems).mark;
             // The feedback as written (only an empty or blank one is none).
             let comment = feedback_of[k]
                 .map(|c| restore_text(row.get(c)))
