@@ -423,8 +423,9 @@ pub fn pages(
             std::fs::create_dir_all(dir).map_err(|e| {
                 Error::Refused(format!("cannot create the folder {}: {e}", dir.display()))
             })?;
+            let class = crate::page::Class::of(c);
             let pages: Vec<StudentPage> = (0..c.students.len())
-                .map(|s| StudentPage::of(c, s, &history, now))
+                .map(|s| StudentPage::in_class(&class, s, &history, now))
                 .collect();
             let files: Vec<String> = (0..pages.len())
                 .map(|i| {

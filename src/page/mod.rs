@@ -89,14 +89,42 @@ pub struct StudentPage {
     pub made: DateTime<Utc>,
 }
 
+/// What the pages of one course share, made once for all of them: the syllabus's plan and
+/// the class's ranks.
+pub struct Class<'a> {
+    course: &'a Course,
+    plan: Plan<'a>,
+    ranks: Vec<Option<usize>>,
+    /// How many students have a rank.
+    ranked: usize,
+}
+
+impl<'a> Class<'a> {
+    pub fn of(course: &'a Course) -> Self {
+        let ranks = Report::of(course).ranks;
+        let ranked = ranks.iter().filter(|r| r.is_some()).count();
+        Class {
+            course,
+            plan: Plan::of(course),
+            ranks,
+            ranked,
+        }
+    }
+}
+
 impl StudentPage {
     /// The page of student `s` of `course`, with the history entries about them from
     /// `history` (a whole gradebook's, oldest first).
     pub fn of(course: &Course, s: usize, history: &[Entry], made: DateTime<Utc>) -> Self {
+        Self::in_class(&Class::of(course), s, history, made)
+    }
+
+    /// [`StudentPage::of`] with what the course's pages share made already (a page per
+    /// student of a class).
+    pub fn in_class(class: &Class, s: usize, history: &[Entry], made: DateTime<Utc>) -> Self {
+        let (course, plan) = (class.course, &class.plan);
         let student = course.students.at(s);
-        let plan = Plan::of(course);
         let standing = plan.standing(student);
-        let report = Report::of(course);
         let total: f64 = course.categories.iter().map(|k| k.weight).sum();
         let categories = course
             .categories
@@ -155,7 +183,6 @@ impl StudentPage {
             student: Some((student.name.to_string(), id.clone())),
             ..Default::default()
         };
-        let ranked = report.ranks.iter().filter(|r| r.is_some()).count();
         let history = mine.select(history).into_iter().cloned().collect();
         Self {
             course: course.name.clone(),
@@ -169,7 +196,7 @@ impl StudentPage {
             letter: standing
                 .final_grade
                 .map(|f| course.letters.letter(f).to_string()),
-            rank: report.ranks[s].map(|r| (r, ranked)),
+            rank: class.ranks[s].map(|r| (r, class.ranked)),
             final_with_zeros: plan.final_with_zeros(student),
             needed: course
                 .letters

@@ -475,22 +475,36 @@ fn help_section(lines: &mut Vec<Line>, heading: &str, context: Context, text_wid
 pub fn draw_history(title: &str, lines: &[String], scroll: u16, frame: &mut Frame) {
     let width = 100u16.min(frame.area().width);
     let inner = usize::from(width.saturating_sub(2));
-    let wrapped: Vec<Line> = lines
-        .iter()
-        .flat_map(|l| wrap(l, inner))
+    // Only the lines up to the bottom of the box are wrapped (a course's history may hold
+    // many thousands): the rest are known to be there when they are not reached.
+    let reach = usize::from(scroll) + usize::from(frame.area().height);
+    let mut wrapped: Vec<String> = Vec::new();
+    let mut all = true;
+    for line in lines {
+        if wrapped.len() >= reach {
+            all = false;
+            break;
+        }
+        wrapped.extend(wrap(line, inner));
+    }
+    let tall = u16::try_from(wrapped.len() + 2).unwrap_or(u16::MAX);
+    let area = centered(frame, width, tall);
+    let shown = usize::from(area.height.saturating_sub(2));
+    let mut scroll = usize::from(scroll);
+    if all {
+        scroll = scroll.min(wrapped.len().saturating_sub(shown));
+    }
+    let visible: Vec<Line> = wrapped
+        .into_iter()
+        .skip(scroll)
+        .take(shown)
         .map(Line::raw)
         .collect();
-    let area = centered(frame, width, wrapped.len() as u16 + 2);
-    let shown = area.height.saturating_sub(2);
-    let scroll = scroll.min((wrapped.len() as u16).saturating_sub(shown));
     let block = titled(format!(
         " {} (newest first; j/k scroll, Esc closes) ",
         truncate(title, usize::from(width.saturating_sub(40)))
     ));
-    frame.render_widget(
-        Paragraph::new(wrapped).block(block).scroll((scroll, 0)),
-        area,
-    );
+    frame.render_widget(Paragraph::new(visible).block(block), area);
 }
 
 /// A message with a title; any key closes it (and then does what it does).

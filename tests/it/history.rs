@@ -767,3 +767,29 @@ fn names_typed_with_spaces_are_history_as_kept() {
         "{log}"
     );
 }
+
+/// A long history in its box: the newest lines first, j scrolls down to the oldest and
+/// no further (the box stays full), k comes back.
+#[test]
+fn a_long_history_scrolls_to_its_oldest_line_and_no_further() {
+    let b = Bin::sample();
+    for i in 0..40 {
+        b.ok(&["grade", "Alice", &(50 + i).to_string()]);
+    }
+    utc();
+    let (st, opened) = store::Store::open_saved(&b.file, "test").unwrap();
+    let mut app = gradebook::tui::App::open(opened.unwrap(), st, clock());
+    press(&mut app, "lH");
+    let top = screen_text(&mut app, 140, 12);
+    assert!(top.contains("Alice · Grade: 88 → 89"), "{top}");
+    assert!(!top.contains("Alice · Grade: 95 → 50"), "{top}");
+    press(&mut app, &"j".repeat(500));
+    let bottom = screen_text(&mut app, 140, 12);
+    assert!(bottom.contains("Alice · Grade: 95 → 50"), "{bottom}");
+    assert!(
+        bottom.contains("Alice · Grade: 50 → 51"),
+        "the box stays full: {bottom}"
+    );
+    press(&mut app, &"k".repeat(500));
+    assert_eq!(screen_text(&mut app, 140, 12), top);
+}

@@ -92,6 +92,7 @@ fn assert_finals_unchanged(old: &v1::Gradebook, new: &Gradebook) {
     for (o, n) in old.courses.iter().zip(&new.courses) {
         assert_eq!(n.categories.len(), 1);
         assert_eq!(n.categories[0].name, "Grades");
+        assert_eq!(o.students.len(), n.students.len());
         for (os, ns) in o.students.iter().zip(&n.students) {
             let want = v1_final(&o.assessments, &os.grades).map(f64::to_bits);
             let got = n.final_grade(ns).map(f64::to_bits);

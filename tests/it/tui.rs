@@ -650,8 +650,13 @@ fn results_do_not_swallow_the_next_key() {
 fn the_small_rough_edges() {
     utc();
     let mut app = App::new(Gradebook::default(), None, clock());
-    press(&mut app, "\t\t\taArt\naAnn\n");
-    assert!(message(&app).is_empty() || !message(&app).contains("Press a to add students"));
+    press(&mut app, "\t\t\taArt\n");
+    assert!(
+        message(&app).contains("Added course \"Art\": a adds students, A an assessment"),
+        "{}",
+        message(&app)
+    );
+    press(&mut app, "aAnn\n");
     let screen = screen_text(&mut app, 80, 24);
     let header = screen.lines().nth(2).unwrap();
     let ann = screen.lines().nth(3).unwrap();

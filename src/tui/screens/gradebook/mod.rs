@@ -1057,7 +1057,7 @@ impl Screen for GradebookScreen {
         // The average row sits right under the last student, or at the bottom when they
         // fill the screen.
         // Under it, the selected student and cell in up to three lines (one when short).
-        let rows = self.order.len() as u16 + 1;
+        let rows = u16::try_from(self.order.len() + 1).unwrap_or(u16::MAX);
         let info = if area.height >= 18 { 3 } else { 1 };
         let [title, table, average, selected, _] = Layout::vertical([
             Constraint::Length(1),
