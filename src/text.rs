@@ -173,3 +173,8 @@ pub fn count(n: usize, noun: &str) -> String {
         _ => format!("{n} {noun}s"),
     }
 }
+
+/// Text as a table or a sentence shows it: `–` for none (a student without a letter).
+pub fn or_dash(s: &str) -> &str {
+    if s.is_empty() { "–" } else { s }
+}

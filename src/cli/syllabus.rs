@@ -132,10 +132,16 @@ pub fn flag_words(a: &Assessment) -> String {
     s
 }
 
-/// The students whose letter `preview` changes, one a line, and how many finals move.
-pub fn preview_text(course: &Course, preview: &Preview) -> String {
+/// The students whose letter `preview` changes (or, `done`, changed), one a line, and how
+/// many finals move.
+pub fn preview_text(course: &Course, preview: &Preview, done: bool) -> String {
+    let (moves, change) = if done {
+        ("moved", "changed")
+    } else {
+        ("would move", "would change")
+    };
     let mut out = format!(
-        "{} would move, {} would change letter",
+        "{} {moves}, {} {change} letter",
         text::count(preview.finals_moved, "final"),
         text::count(preview.letters.len(), "student")
     );
@@ -148,18 +154,11 @@ pub fn preview_text(course: &Course, preview: &Preview) -> String {
         .letters
         .iter()
         .map(|(s, old, new)| {
-            let blank = |l: &str| {
-                if l.is_empty() {
-                    "–".to_string()
-                } else {
-                    l.to_string()
-                }
-            };
             vec![
                 format!("  {}", course.students.at(*s).name),
-                blank(old),
+                text::or_dash(old).to_string(),
                 "→".into(),
-                blank(new),
+                text::or_dash(new).to_string(),
             ]
         })
         .collect();
@@ -184,7 +183,7 @@ fn policy(
         let preview = book.preview(c, cmd, Utc::now())?;
         return Ok(format!(
             "Dry run, nothing changed. {what}: {}",
-            preview_text(&book.courses[c], &preview)
+            preview_text(&book.courses[c], &preview, false)
         ));
     }
     write(path, who, |ed| {
@@ -194,7 +193,7 @@ fn policy(
         ed.execute(ed.book().in_course(c, cmd), Utc::now())?;
         let course = &ed.book().courses[c];
         let preview = before.compare(&Standings::of(course));
-        let done = preview_text(course, &preview).replace(" would ", " ");
+        let done = preview_text(course, &preview, true);
         Ok(format!("{what}: {done}"))
     })
 }

@@ -9,27 +9,35 @@ const NAMED: usize = 200;
 
 /// What `cmd` would do, in a sentence or two; or why it cannot be made.
 pub fn note(data: &mut Data, cmd: Result<Command, String>) -> String {
+    said(data, cmd, false)
+}
+
+/// What `cmd` does, said once it is made (`2 letters changed: ...`); taken before it is.
+pub fn done(data: &mut Data, cmd: Command) -> String {
+    said(data, Ok(cmd), true)
+}
+
+fn said(data: &mut Data, cmd: Result<Command, String>, done: bool) -> String {
     let result = cmd.and_then(|cmd| data.preview(cmd).map_err(|e| e.to_string()));
     match (result, data.course()) {
-        (Ok(p), Some(course)) => describe(course, &p),
+        (Ok(p), Some(course)) => describe(course, &p, done),
         (Err(e), _) => format!("Cannot apply: {e}"),
         (Ok(_), None) => String::new(),
     }
 }
 
-/// `2 letters would change: Ann B → A, Bob C → B (3 finals move)`.
-pub fn describe(course: &Course, p: &Preview) -> String {
+/// `2 letters would change: Ann B → A, Bob C → B (3 finals would move)`; with `done`,
+/// `2 letters changed: ... (3 finals moved)`.
+pub fn describe(course: &Course, p: &Preview, done: bool) -> String {
     let moved = crate::text::count(p.finals_moved, "final");
-    if p.letters.is_empty() {
-        return format!("Preview: no letter would change ({moved} would move).");
-    }
-    let blank = |l: &str| {
-        if l.is_empty() {
-            "–".to_string()
-        } else {
-            l.to_string()
-        }
+    let (preview, change, moves) = if done {
+        ("", "changed", "moved")
+    } else {
+        ("Preview: ", "would change", "would move")
     };
+    if p.letters.is_empty() {
+        return format!("{preview}no letter {change} ({moved} {moves}).");
+    }
     let mut names: Vec<String> = p
         .letters
         .iter()
@@ -38,8 +46,8 @@ pub fn describe(course: &Course, p: &Preview) -> String {
             format!(
                 "{} {} → {}",
                 course.students.at(*s).name,
-                blank(old),
-                blank(new)
+                crate::text::or_dash(old),
+                crate::text::or_dash(new)
             )
         })
         .collect();
@@ -47,15 +55,8 @@ pub fn describe(course: &Course, p: &Preview) -> String {
         names.push(format!("and {} more", p.letters.len() - NAMED));
     }
     format!(
-        "Preview: {} would change: {} ({moved} would move).",
+        "{preview}{} {change}: {} ({moved} {moves}).",
         crate::text::count(p.letters.len(), "letter"),
         names.join(", ")
     )
-}
-
-/// A preview's words once the change is made: `2 letters changed: ...`.
-pub fn done(note: &str) -> String {
-    note.replace("Preview: ", "")
-        .replace("would change", "changed")
-        .replace("would move", "moved")
 }

@@ -224,6 +224,14 @@ fn letter_thresholds_can_be_changed() {
         &["course", "letters", "x", "90", "70", "60"],
         "must be a number",
     );
+    // What a change did is said in its own words, a student's name untouched.
+    e.ok(&["grade", "Kim would Be", "95.5"]);
+    let said = e.ok(&["course", "letters", "96", "85", "75", "65"]);
+    assert!(
+        said.contains("  Kim would Be") && said.contains("changed letter"),
+        "{said}"
+    );
+    assert!(!said.contains("would change"), "{said}");
     // Two letters with their percents are a scheme, not four thresholds.
     assert!(
         e.ok(&["course", "letters", "P", "50", "F", "0"])

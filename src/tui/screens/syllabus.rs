@@ -330,15 +330,11 @@ impl SyllabusScreen {
             ),
             _ => cmd.summary(ctx.data.book()),
         };
-        let effect = crate::tui::preview::note(ctx.data, Ok(cmd.clone()));
+        let effect = crate::tui::preview::done(ctx.data, cmd.clone());
         if ctx.data.execute_as(cmd, said.clone())? == Outcome::Changed {
             ctx.say(
                 Tone::Success,
-                format!(
-                    "{}. {} (u undoes it)",
-                    capitalise(&said),
-                    crate::tui::preview::done(&effect)
-                ),
+                format!("{}. {} (u undoes it)", capitalise(&said), effect),
             );
         }
         if form.kind == FormKind::AddCategory {
@@ -369,15 +365,11 @@ impl SyllabusScreen {
                     }
                     Pending::Apply(cmd, label) => (*cmd, label),
                 };
-                let effect = crate::tui::preview::note(ctx.data, Ok(cmd.clone()));
+                let effect = crate::tui::preview::done(ctx.data, cmd.clone());
                 match ctx.data.execute_as(cmd, label.clone()) {
                     Ok(_) => ctx.say(
                         Tone::Success,
-                        format!(
-                            "{}. {} (u undoes it)",
-                            capitalise(&label),
-                            crate::tui::preview::done(&effect)
-                        ),
+                        format!("{}. {} (u undoes it)", capitalise(&label), effect),
                     ),
                     Err(e) => ctx.say(Tone::Error, e.to_string()),
                 }

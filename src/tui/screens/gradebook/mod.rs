@@ -857,7 +857,7 @@ impl GradebookScreen {
             } => submit_cell(form, ctx, student, assessment)?,
             FormKind::Curve(a) => {
                 let cmd = crate::tui::policy::curve_command(form, ctx.data, a)?;
-                let effect = crate::tui::preview::note(ctx.data, Ok(cmd.clone()));
+                let effect = crate::tui::preview::done(ctx.data, cmd.clone());
                 let label = ctx
                     .data
                     .course()
@@ -866,11 +866,7 @@ impl GradebookScreen {
                 ctx.data.execute_as(cmd, label.clone())?;
                 ctx.say(
                     Tone::Success,
-                    format!(
-                        "{}. {} (u undoes it)",
-                        capitalise(&label),
-                        crate::tui::preview::done(&effect)
-                    ),
+                    format!("{}. {} (u undoes it)", capitalise(&label), effect),
                 );
             }
             FormKind::Import | FormKind::ImportLms => {
