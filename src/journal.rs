@@ -852,12 +852,7 @@ impl Entry {
                 Ok(())
             }
         };
-        let year = self
-            .time
-            .format("%Y")
-            .to_string()
-            .parse::<i32>()
-            .unwrap_or(0);
+        let year = chrono::Datelike::year(&self.time);
         if !(1970..=9999).contains(&year) {
             return Err(format!(
                 "its time {} is not one gradebook writes",

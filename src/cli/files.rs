@@ -57,20 +57,19 @@ pub fn export(
         ));
     }
     let progress = Progress::working("Exporting");
-    let (book, text) = if with_history {
-        super::history::export_with_history(path)?
+    let course_in = |book: &crate::model::Gradebook| match kind {
+        Kind::Json => Ok(0),
+        _ => resolve_course(book, course),
+    };
+    let (book, text, c) = if with_history {
+        let (book, text) = super::history::export_with_history(path)?;
+        let c = course_in(&book)?;
+        (book, text, c)
     } else {
         let book = store::load(path)?;
-        let c = match kind {
-            Kind::Json => 0,
-            _ => resolve_course(&book, course)?,
-        };
+        let c = course_in(&book)?;
         let text = files::export(&book, kind, c)?;
-        (book, text)
-    };
-    let c = match kind {
-        Kind::Json => 0,
-        _ => resolve_course(&book, course)?,
+        (book, text, c)
     };
     match output {
         Some(file) => {

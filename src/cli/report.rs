@@ -325,11 +325,7 @@ fn summary_lines(course: &Course, r: &Report) -> String {
         );
     }
     let st = r.stats;
-    let withdrawn = course
-        .students
-        .iter()
-        .filter(|s| s.profile.withdrawn())
-        .count();
+    let withdrawn = course.students.withdrawn_count();
     out.push_str(&format!(
         "\nClass average {}  Median {}  Std dev {}  Min {}  Max {}  ({} graded of {})\n",
         two_decimals(st.mean),

@@ -24,7 +24,7 @@ pub use identity::{
     check_profile, check_roster, name_clashes, same_id,
 };
 pub use letters::{LetterGrade, LetterScheme, round2};
-pub use ops::{Preview, Standings, cell_words};
+pub use ops::{Preview, Standings, cell_words, needed_words};
 pub use roster::{CHUNK, Identities, Marks, MarksIter, PARALLEL_FROM, Roster, StudentRef, packed};
 pub use study::{ObservationRef, Study};
 pub use validate::{

@@ -429,6 +429,27 @@ impl Command {
     }
 }
 
+/// The percents needed on every empty cell for each letter, in words: `A out of reach,
+/// B 84.0%, C 60.5%` (the letters above reach, in one run).
+pub fn needed_words<'a>(needed: impl IntoIterator<Item = (&'a str, Option<f64>)>) -> String {
+    let needed: Vec<(&str, Option<f64>)> = needed.into_iter().collect();
+    let reachable = |x: &Option<f64>| x.is_some_and(|x| x <= 100.0);
+    let out = needed.iter().take_while(|(_, x)| !reachable(x)).count();
+    let mut parts = Vec::new();
+    match out {
+        0 => {}
+        1 => parts.push(format!("{} out of reach", needed[0].0)),
+        n => parts.push(format!("{}–{} out of reach", needed[0].0, needed[n - 1].0)),
+    }
+    for (l, x) in &needed[out..] {
+        parts.push(match x {
+            Some(x) if *x <= 100.0 => format!("{l} {x:.1}%"),
+            _ => format!("{l} out of reach"),
+        });
+    }
+    parts.join(", ")
+}
+
 /// A cell in a few characters: `87`, `EX`, `M`, `–`; late days and a comment noted.
 pub fn cell_words(cell: &Cell) -> String {
     let mut s = match cell.mark {

@@ -392,6 +392,11 @@ impl Roster {
             })
     }
 
+    /// How many students are withdrawn (found among the few with a profile).
+    pub fn withdrawn_count(&self) -> usize {
+        self.extras().filter(|(_, p, _)| p.withdrawn()).count()
+    }
+
     /// How many students [`Roster::extras`] gives.
     pub fn extra_count(&self) -> usize {
         self.chunks.iter().map(|c| c.extras.len()).sum()

@@ -267,30 +267,7 @@ impl StudentPage {
         if self.empty_cells == 0 {
             return "nothing left to grade".into();
         }
-        // The letters above reach (more than 100% needed, or none) in one run.
-        let reachable = |x: &Option<f64>| x.is_some_and(|x| x <= 100.0);
-        let out = self
-            .needed
-            .iter()
-            .take_while(|(_, x)| !reachable(x))
-            .count();
-        let mut parts = Vec::new();
-        match out {
-            0 => {}
-            1 => parts.push(format!("{} out of reach", self.needed[0].0)),
-            n => parts.push(format!(
-                "{}–{} out of reach",
-                self.needed[0].0,
-                self.needed[n - 1].0
-            )),
-        }
-        for (l, x) in &self.needed[out..] {
-            parts.push(match x {
-                Some(x) if *x <= 100.0 => format!("{l} {x:.1}%"),
-                _ => format!("{l} out of reach"),
-            });
-        }
-        parts.join(", ")
+        crate::model::needed_words(self.needed.iter().map(|(l, x)| (l.as_str(), *x)))
     }
 
     /// The page as plain text, for a terminal or a file.

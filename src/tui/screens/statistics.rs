@@ -163,11 +163,7 @@ fn draw_numbers(course: &Course, stats: &LiveStats, frame: &mut Frame, area: Rec
         Line::from(vec![
             label("Graded"),
             Span::raw({
-                let withdrawn = course
-                    .students
-                    .iter()
-                    .filter(|s| s.profile.withdrawn())
-                    .count();
+                let withdrawn = course.students.withdrawn_count();
                 let mut text = format!(
                     "{} of {} students",
                     s.count,

@@ -431,7 +431,9 @@ pub(super) fn draw_selected(
                 format!("Needs on the {} left: ", count(empty, "empty cell")),
                 t.dim,
             ),
-            Span::raw(needed_words(course, &plan.needed(student))),
+            Span::raw(crate::model::needed_words(
+                course.letters.letters().zip(plan.needed(student)),
+            )),
         ]));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
@@ -439,25 +441,6 @@ pub(super) fn draw_selected(
 
 /// `A+–B out of reach, B− 92.5%, C+ 70.1%, ...`: the letters a student cannot reach on
 /// their empty cells (above 100%, or never) in one run, then each score needed.
-fn needed_words(course: &Course, needed: &[Option<f64>]) -> String {
-    let letters: Vec<&str> = course.letters.letters().collect();
-    let reachable = |x: &Option<f64>| x.is_some_and(|x| x <= 100.0);
-    let out = needed.iter().take_while(|x| !reachable(x)).count();
-    let mut parts = Vec::new();
-    match out {
-        0 => {}
-        1 => parts.push(format!("{} out of reach", letters[0])),
-        n => parts.push(format!("{}–{} out of reach", letters[0], letters[n - 1])),
-    }
-    for (l, x) in letters.iter().zip(needed).skip(out) {
-        parts.push(match x {
-            Some(x) if *x <= 100.0 => format!("{l} {x:.1}%"),
-            _ => format!("{l} out of reach"),
-        });
-    }
-    parts.join(", ")
-}
-
 /// What the grid's markers stand for in the selected cell: `Quiz 1: 18 of 20, 2 days
 /// late (counts 14) · dropped · “resubmitted”`; nothing for a plain cell.
 fn cell_detail(

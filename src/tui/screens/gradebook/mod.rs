@@ -816,20 +816,17 @@ impl GradebookScreen {
                     student,
                     profile,
                 };
-                let cmd = Command::Batch(if with_id {
-                    vec![set, rename]
+                let both = if with_id {
+                    [set, rename]
                 } else {
-                    vec![rename, set]
-                });
-                // Only what changed, so that the undo history says it plainly.
-                let cmd = match cmd {
-                    Command::Batch(cmds) => Command::Batch(
-                        cmds.into_iter()
-                            .filter(|c| ctx.data.book().changes(c))
-                            .collect(),
-                    ),
-                    other => other,
+                    [rename, set]
                 };
+                // Only what changed, so that the undo history says it plainly.
+                let cmd = Command::Batch(
+                    both.into_iter()
+                        .filter(|c| ctx.data.book().changes(c))
+                        .collect(),
+                );
                 let said = cmd.summary(ctx.data.book());
                 let outcome = ctx.data.execute(cmd).map_err(|e| match e {
                     crate::error::ModelError::Invalid(ref m) if m.contains("id") => {
