@@ -27,7 +27,7 @@ struct Document {
     version: u32,
     courses: Vec<CourseJson>,
     /// With `export json --with-history`: every entry of the history, with its hash.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     history: Option<HistoryJson>,
 }
 
@@ -223,15 +223,19 @@ pub struct EntryJson {
 }
 
 /// A cell in full, for history: `{"value": ..., "late_days": n, "comment": ...}`.
-fn full_cell(cell: &Cell) -> Value {
-    let value = match cell.mark {
+/// A mark as JSON: points, `"EX"`, `"M"`, or null.
+fn mark_json(mark: Mark) -> Value {
+    match mark {
         Mark::Empty => Value::Null,
         Mark::Points(p) => Value::from(p),
         Mark::Excused => Value::from("EX"),
         Mark::Missing => Value::from("M"),
-    };
+    }
+}
+
+fn full_cell(cell: &Cell) -> Value {
     serde_json::json!({
-        "value": value,
+        "value": mark_json(cell.mark),
         "late_days": cell.late_days,
         "comment": cell.comment,
     })
@@ -371,17 +375,15 @@ fn read_history(history: &HistoryJson) -> Result<Vec<Entry>, ImportError> {
 }
 
 #[derive(Debug, Serialize)]
-#[serde(deny_unknown_fields)]
 struct CourseJson {
     name: String,
     last_updated: DateTime<Utc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     categories: Option<Vec<CategoryJson>>,
     assessments: Vec<AssessmentJson>,
     students: Vec<StudentJson>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     letters: Option<Vec<LetterGrade>>,
-    #[serde(default)]
     late_policy: Option<LatePolicy>,
     study: Study,
     model: Option<TrainedModel>,
@@ -428,22 +430,20 @@ struct AssessmentJson {
 }
 
 #[derive(Debug, Serialize)]
-#[serde(deny_unknown_fields)]
 struct StudentJson {
     name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     section: Option<String>,
     /// `active` or `withdrawn`; left out, active.
-    #[serde(default)]
     status: StatusJson,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<String>,
     /// What the LMS exports called them, kept for the way back.
-    #[serde(default, skip_serializing_if = "LmsJson::is_empty")]
+    #[serde(skip_serializing_if = "LmsJson::is_empty")]
     lms: LmsJson,
     /// Cells by assessment name; empty ones are left out.
     grades: UniqueMap,
@@ -550,12 +550,7 @@ fn export_with(
 /// A cell as JSON: a number, `"EX"`, `"M"`, or with late days or a comment an object
 /// `{"value": ..., "late_days": n, "comment": "..."}`; `None` for a blank cell.
 pub fn cell_json(cell: &Cell) -> Option<Value> {
-    let value = match cell.mark {
-        Mark::Empty => Value::Null,
-        Mark::Points(p) => Value::from(p),
-        Mark::Excused => Value::from("EX"),
-        Mark::Missing => Value::from("M"),
-    };
+    let value = mark_json(cell.mark);
     if cell.late_days == 0 && cell.comment.is_none() {
         return (!value.is_null()).then_some(value);
     }
@@ -871,6 +866,20 @@ pub fn read_cell(value: &Value) -> Result<Cell, String> {
     }
 }
 
+/// What a grade that is none of the kinds a grade can be is told.
+pub(super) const NOT_A_GRADE: &str = "a grade is a number, \"EX\", \"M\" or null";
+
+/// The mark a grade's text gives: `EX` or `M` in any case.
+pub(super) fn mark_word(text: &str) -> Option<Mark> {
+    if text.eq_ignore_ascii_case("EX") {
+        Some(Mark::Excused)
+    } else if text.eq_ignore_ascii_case("M") {
+        Some(Mark::Missing)
+    } else {
+        None
+    }
+}
+
 fn read_mark(value: &Value) -> Result<Mark, String> {
     match value {
         Value::Null => Ok(Mark::Empty),
@@ -879,8 +888,7 @@ fn read_mark(value: &Value) -> Result<Mark, String> {
             .as_f64()
             .map(|p| Mark::Points(p + 0.0))
             .ok_or_else(|| "not a number".to_string()),
-        Value::String(s) if s.eq_ignore_ascii_case("EX") => Ok(Mark::Excused),
-        Value::String(s) if s.eq_ignore_ascii_case("M") => Ok(Mark::Missing),
-        _ => Err("a grade is a number, \"EX\", \"M\" or null".into()),
+        Value::String(s) => mark_word(s).ok_or_else(|| NOT_A_GRADE.into()),
+        _ => Err(NOT_A_GRADE.into()),
     }
 }

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-use super::json::{LmsJson, StatusJson, read_cell};
+use super::json::{LmsJson, NOT_A_GRADE, StatusJson, read_cell};
 use crate::model::{Cell, CellNote, Mark, Profile, Roster, Status, check_profile};
 use crate::text::quote;
 
@@ -303,8 +303,6 @@ impl<'de> Deserialize<'de> for Text<'de> {
 /// One grade's JSON as a cell, or what is wrong with it (as [`read_cell`] says).
 struct CellIn(Result<Cell, String>);
 
-const NOT_A_GRADE: &str = "a grade is a number, \"EX\", \"M\" or null";
-
 impl<'de> Deserialize<'de> for CellIn {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
@@ -347,12 +345,9 @@ impl<'de> Deserialize<'de> for CellIn {
             }
 
             fn visit_str<E: de::Error>(self, s: &str) -> Result<CellIn, E> {
-                if s.eq_ignore_ascii_case("EX") {
-                    Ok(CellIn(Ok(Mark::Excused.into())))
-                } else if s.eq_ignore_ascii_case("M") {
-                    Ok(CellIn(Ok(Mark::Missing.into())))
-                } else {
-                    not_a_grade()
+                match super::json::mark_word(s) {
+                    Some(mark) => Ok(CellIn(Ok(mark.into()))),
+                    None => not_a_grade(),
                 }
             }
 
