@@ -113,17 +113,25 @@ pub fn read(bytes: &[u8], from: Option<System>) -> Result<(System, Table, usize)
         return Err(ImportError::one(None, None, "the file is not UTF-8 text"));
     }
     for separator in [b',', b';', b'\t', b':'] {
-        let Ok(table) = read_table(bytes, separator) else {
-            continue;
-        };
-        let found = table
-            .rows
-            .iter()
+        // The separator is the one whose first two records make a header: only they are
+        // read for each; the whole file once, with the separator found.
+        let first: Vec<Vec<String>> = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(separator)
+            .from_reader(strip_bom(bytes))
+            .records()
             .take(2)
+            .map_while(Result::ok)
+            .map(|r| r.iter().map(str::to_string).collect())
+            .collect();
+        let found = first
+            .iter()
             .enumerate()
-            .map(|(i, r)| (systems_of(&r.fields), i))
+            .map(|(i, fields)| (systems_of(fields), i))
             .find(|(s, _)| !s.is_empty());
         if let Some((systems, header)) = found {
+            let table = read_table(bytes, separator)?;
             // `--from` chooses among the systems the header could be from.
             let system = match from {
                 Some(wanted) if systems.contains(&wanted) => wanted,
