@@ -207,16 +207,13 @@ fn write_json<W: std::io::Write>(course: &Course, r: &Report, out: &mut W) -> Re
 /// The syllabus in a line or two: categories with their share of the final, drops and
 /// modes; late policy; letters.
 pub fn syllabus(course: &Course) -> String {
-    let total: f64 = course.categories.iter().map(|k| k.weight).sum();
     let categories: Vec<String> = course
         .categories
         .iter()
-        .map(|k| {
-            let share = if total > 0.0 {
-                format!("{}%", fmt_num((k.weight / total * 1000.0).round() / 10.0))
-            } else {
-                "0%".into()
-            };
+        .enumerate()
+        .map(|(i, k)| {
+            let share = course.category_share(i).unwrap_or(0.0);
+            let share = format!("{}%", fmt_num((share * 10.0).round() / 10.0));
             let mut s = format!("{} {share}", k.name);
             if k.drop_lowest > 0 {
                 s.push_str(&format!(" (drop {} lowest)", k.drop_lowest));

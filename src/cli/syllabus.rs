@@ -408,9 +408,7 @@ fn delete_category(
     let index = course
         .find_category(name)
         .ok_or_else(|| unknown("category", name))?;
-    let held: Vec<usize> = (0..course.assessments.len())
-        .filter(|&a| course.assessments[a].category == index)
-        .collect();
+    let held: Vec<usize> = course.assessments_in(index).collect();
     let target = match move_to {
         Some(t) => Some(
             course
@@ -450,22 +448,15 @@ fn delete_category(
 
 /// Categories with weight, share of the final, drops and mode.
 fn list_categories(course: &Course) -> String {
-    let total: f64 = course.categories.iter().map(|k| k.weight).sum();
     let rows: Vec<Vec<String>> = course
         .categories
         .iter()
         .enumerate()
         .map(|(i, k)| {
-            let n = course
-                .assessments
-                .iter()
-                .filter(|a| a.category == i)
-                .count();
-            let share = if total > 0.0 {
-                format!("{:.1}%", k.weight / total * 100.0)
-            } else {
-                "–".into()
-            };
+            let n = course.assessments_in(i).count();
+            let share = course
+                .category_share(i)
+                .map_or("–".into(), |s| format!("{s:.1}%"));
             vec![
                 k.name.clone(),
                 fmt_num(k.weight),

@@ -193,11 +193,7 @@ impl Course {
             .categories
             .get(index)
             .ok_or(ModelError::Gone("category"))?;
-        let held = self
-            .assessments
-            .iter()
-            .filter(|a| a.category == index)
-            .count();
+        let held = self.assessments_in(index).count();
         if held > 0 {
             return Err(ModelError::invalid(format!(
                 "category {} holds {}: move them to another category first",

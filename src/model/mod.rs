@@ -227,6 +227,18 @@ impl Course {
         find_by_name(self.categories.iter().map(|c| c.name.as_str()), name)
     }
 
+    /// Category `k`'s share of the final, in percent (none when no category weighs
+    /// anything).
+    pub fn category_share(&self, k: usize) -> Option<f64> {
+        let total: f64 = self.categories.iter().map(|c| c.weight).sum();
+        (total > 0.0).then(|| self.categories[k].weight / total * 100.0)
+    }
+
+    /// The assessments of category `k`, in course order.
+    pub fn assessments_in(&self, k: usize) -> impl Iterator<Item = usize> + '_ {
+        (0..self.assessments.len()).filter(move |&a| self.assessments[a].category == k)
+    }
+
     /// Index of the assessment with this name, ignoring case and surrounding spaces.
     pub fn find_assessment(&self, name: &str) -> Option<usize> {
         find_by_name(self.assessments.iter().map(|a| a.name.as_str()), name)

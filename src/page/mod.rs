@@ -125,26 +125,21 @@ impl StudentPage {
         let (course, plan) = (class.course, &class.plan);
         let student = course.students.at(s);
         let standing = plan.standing(student);
-        let total: f64 = course.categories.iter().map(|k| k.weight).sum();
         let categories = course
             .categories
             .iter()
             .enumerate()
             .map(|(k, cat)| {
-                let share = if total > 0.0 {
-                    format!("{}%", fmt_num((cat.weight / total * 1000.0).round() / 10.0))
-                } else {
-                    "0%".into()
-                };
-                let mut rule = share;
+                let share = course.category_share(k).unwrap_or(0.0);
+                let mut rule = format!("{}%", fmt_num((share * 10.0).round() / 10.0));
                 if cat.drop_lowest > 0 {
                     rule.push_str(&format!(", drop {} lowest", cat.drop_lowest));
                 }
                 if cat.mode == CategoryMode::Points {
                     rule.push_str(", total points");
                 }
-                let items = (0..course.assessments.len())
-                    .filter(|&a| course.assessments[a].category == k)
+                let items = course
+                    .assessments_in(k)
                     .map(|a| {
                         let x = &course.assessments[a];
                         let cell = student.cell(a);

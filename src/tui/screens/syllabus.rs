@@ -62,9 +62,7 @@ pub enum Pending {
 
 /// The assessments of category `k`, in course order.
 fn members(course: &Course, k: usize) -> Vec<usize> {
-    (0..course.assessments.len())
-        .filter(|&a| course.assessments[a].category == k)
-        .collect()
+    course.assessments_in(k).collect()
 }
 
 impl SyllabusScreen {
@@ -550,13 +548,10 @@ impl Screen for SyllabusScreen {
 impl SyllabusScreen {
     fn draw_categories(&self, course: &Course, frame: &mut Frame, area: Rect) {
         let t = theme();
-        let total: f64 = course.categories.iter().map(|k| k.weight).sum();
         let rows = course.categories.iter().enumerate().map(|(i, k)| {
-            let share = if total > 0.0 {
-                format!("{:.1}%", k.weight / total * 100.0)
-            } else {
-                "–".into()
-            };
+            let share = course
+                .category_share(i)
+                .map_or("–".into(), |s| format!("{s:.1}%"));
             let row = Row::new([
                 Cell::from(k.name.clone()),
                 Cell::from(Line::from(share).right_aligned()),
