@@ -420,7 +420,7 @@ impl<'a> StudentIndex<'a> {
     /// As [`Course::lookup_student`]: by id, else by name, an error when shared (an id
     /// that is another student's name included).
     pub fn lookup(&self, query: &str) -> Result<Option<usize>, ModelError> {
-        let mut matches: Vec<usize> = self
+        let matches: Vec<usize> = self
             .by_name
             .get(&name_hash(query))
             .into_iter()
@@ -428,20 +428,27 @@ impl<'a> StudentIndex<'a> {
             .copied()
             .filter(|&i| same_name(self.course.students.at(i).name, query))
             .collect();
-        if let Some(i) = self.by_id(query) {
+        self.course.one_of(query, self.by_id(query), matches)
+    }
+}
+
+impl Course {
+    /// The student with the id `query` unless another is named so too (an id that is
+    /// also another student's name names neither for sure), else the one student of
+    /// `matches` (by name), none, or an error naming the candidates.
+    fn one_of(
+        &self,
+        query: &str,
+        by_id: Option<usize>,
+        mut matches: Vec<usize>,
+    ) -> Result<Option<usize>, ModelError> {
+        if let Some(i) = by_id {
             if matches.iter().all(|&m| m == i) {
                 return Ok(Some(i));
             }
             matches.insert(0, i);
         }
-        self.course.one_of(query, &matches)
-    }
-}
-
-impl Course {
-    /// The one student of `matches`, none, or an error naming the candidates.
-    fn one_of(&self, query: &str, matches: &[usize]) -> Result<Option<usize>, ModelError> {
-        match matches {
+        match matches.as_slice() {
             [] => Ok(None),
             [one] => Ok(Some(*one)),
             many => Err(ModelError::Ambiguous {
@@ -461,27 +468,22 @@ impl Course {
     /// is shared.
     pub fn lookup_student(&self, query: &str) -> Result<Option<usize>, ModelError> {
         let query = query.trim();
-        // One pass over names and ids; a name is compared as text only when its hash is
-        // the query's.
+        // The names' kept hashes first (a name is compared as text only when its hash is
+        // the query's); ids among the few students with a profile.
         let hash = name_hash(query);
-        let mut by_id = None;
-        let mut matches: Vec<usize> = Vec::new();
-        for (i, (name, id, h)) in self.students.identities().hashed().enumerate() {
-            if by_id.is_none() && id.is_some_and(|id| same_id(id, query)) {
-                by_id = Some(i);
-            }
-            if h == hash && same_name(name, query) {
-                matches.push(i);
-            }
-        }
-        // An id that is also another student's name names neither for sure.
-        if let Some(i) = by_id {
-            if matches.iter().all(|&m| m == i) {
-                return Ok(Some(i));
-            }
-            matches.insert(0, i);
-        }
-        self.one_of(query, &matches)
+        let matches: Vec<usize> = self
+            .students
+            .name_hashes()
+            .enumerate()
+            .filter(|&(i, h)| h == hash && same_name(self.students.at(i).name, query))
+            .map(|(i, _)| i)
+            .collect();
+        let by_id = self
+            .students
+            .extras()
+            .find(|(_, p, _)| p.id.as_deref().is_some_and(|id| same_id(id, query)))
+            .map(|(i, _, _)| i);
+        self.one_of(query, by_id, matches)
     }
 
     /// The student `query` names, which must exist.
