@@ -395,12 +395,13 @@ pub struct StudentIndex<'a> {
 
 impl<'a> StudentIndex<'a> {
     pub fn of(course: &'a Course) -> Self {
-        let mut by_id = HashMap::new();
-        let mut by_name: HashMap<u64, Vec<usize>> = HashMap::with_capacity(course.students.len());
-        for (i, (_, id, hash)) in course.students.identities().hashed().enumerate() {
-            if let Some(id) = id {
-                by_id.insert(id.to_ascii_lowercase(), i);
-            }
+        let roster = &course.students;
+        let by_id = roster
+            .extras()
+            .filter_map(|(i, p, _)| p.id.as_ref().map(|id| (id.to_ascii_lowercase(), i)))
+            .collect();
+        let mut by_name: HashMap<u64, Vec<usize>> = HashMap::with_capacity(roster.len());
+        for (i, hash) in roster.name_hashes().enumerate() {
             by_name.entry(hash).or_default().push(i);
         }
         Self {

@@ -735,11 +735,6 @@ pub struct Identities<'a> {
 }
 
 impl<'a> Identities<'a> {
-    /// Each student's name, id and name hash.
-    pub fn hashed(self) -> Hashed<'a> {
-        Hashed(self)
-    }
-
     fn step(&mut self) -> Option<(&'a Chunk, usize, Option<&'a str>)> {
         if self.left == 0 {
             return None;
@@ -761,26 +756,6 @@ impl<'a> Identities<'a> {
         Some((chunk, l, id))
     }
 }
-
-/// Each student's name, id and name hash, in order.
-#[derive(Clone)]
-pub struct Hashed<'a>(Identities<'a>);
-
-impl<'a> Iterator for Hashed<'a> {
-    type Item = (&'a str, Option<&'a str>, u64);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        self.0
-            .step()
-            .map(|(chunk, l, id)| (chunk.name(l), id, chunk.hashes[l]))
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.0.size_hint()
-    }
-}
-
-impl ExactSizeIterator for Hashed<'_> {}
 
 impl<'a> Iterator for Identities<'a> {
     type Item = (&'a str, Option<&'a str>);
