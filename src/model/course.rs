@@ -253,26 +253,29 @@ impl Course {
     // ---- Students ----
 
     /// Checks that the roster still tells its students apart with student `s` as
-    /// `name` and `id`: one pass over the others, allocating nothing.
+    /// `name` and `id`: the ids among the few students with a profile, the names through
+    /// their kept hashes (text compared only where they meet), allocating nothing.
     fn check_roster_with(&self, s: usize, name: &str, id: Option<&str>) -> Result<(), ModelError> {
-        for (i, other) in self.students.iter().enumerate() {
-            if i == s {
-                continue;
-            }
-            let other_id = other.profile.id.as_deref();
-            if let (Some(a), Some(b)) = (id, other_id)
-                && super::same_id(a, b)
-            {
+        let roster = &self.students;
+        if let Some(id) = id {
+            let taken = roster
+                .extras()
+                .any(|(i, p, _)| i != s && p.id.as_deref().is_some_and(|o| super::same_id(id, o)));
+            if taken {
                 return Err(ModelError::invalid(format!(
                     "another student has the id {}",
-                    crate::text::quote(a)
+                    crate::text::quote(id)
                 )));
             }
-            if (id.is_none() || other_id.is_none()) && super::same_name(other.name, name) {
-                return Err(ModelError::invalid(format!(
-                    "a student named {} already exists (two may share a name when each has an id)",
-                    crate::text::quote(name)
-                )));
+        }
+        let hash = super::name_hash(name);
+        for (i, h) in roster.name_hashes().enumerate() {
+            if i == s || h != hash {
+                continue;
+            }
+            let other = roster.at(i);
+            if (id.is_none() || other.profile.id.is_none()) && super::same_name(other.name, name) {
+                return Err(super::identity::shared_name(name));
             }
         }
         Ok(())

@@ -359,7 +359,7 @@ fn check_ids_slowly<'a>(
     Ok(())
 }
 
-fn shared_name(name: &str) -> ModelError {
+pub(super) fn shared_name(name: &str) -> ModelError {
     ModelError::invalid(format!(
         "a student named {} already exists (two may share a name when each has an id)",
         quote(name)
