@@ -171,7 +171,19 @@ impl Screen for CoursesScreen {
         // Narrow terminals keep the name and drop the details.
         let wide = area.width >= 60;
         let details = if wide { 9 + 12 + 17 } else { 9 };
-        let name_w = area.width.saturating_sub(2 + details + 1).max(8);
+        // The names take what they need, not the whole width (the numbers stay by them).
+        let longest = book
+            .courses
+            .iter()
+            .map(|c| unicode_width::UnicodeWidthStr::width(c.name.as_str()))
+            .max()
+            .unwrap_or(0)
+            .max(6);
+        let name_w = area
+            .width
+            .saturating_sub(2 + details + 1)
+            .min(u16::try_from(longest).unwrap_or(u16::MAX))
+            .max(8);
         let rows = book
             .courses
             .iter()
